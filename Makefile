@@ -1,0 +1,42 @@
+# The few commands people run. Everything generated goes to build/ (ignored by git).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+AXE := build/tools/node_modules/axe-core/axe.min.js
+JOBS ?= 2
+
+.PHONY: test casebook lab present bench clean browser-tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# Browser tests drive Debian's chromium (never `playwright install`) and run axe-core from npm.
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; fi
+
+$(AXE):
+	mkdir -p build/tools && npm install --silent --no-audit --no-fund --prefix build/tools axe-core@4 >/dev/null
+
+browser-tools: /usr/bin/chromium $(AXE)
+
+test: $(STAMP) browser-tools
+	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider
+
+casebook: $(STAMP)
+	$(VENV)/bin/levelii build --jobs $(JOBS)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab cases/
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf build .pytest_cache .hypothesis

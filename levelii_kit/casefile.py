@@ -1,0 +1,725 @@
+"""Case files: readable YAML written by instructors, validated into a frozen :class:`Case`.
+
+A case file (``cases/<slug>/case.yaml``) holds the story (title, period, summary, sourced facts), the model
+(issues, two sides with their constituencies and ratification rules, terms, the helping moves) and the
+teaching material. :func:`load_case` reads it with ``yaml.safe_load`` semantics (no code ever runs; YAML
+aliases are refused, so an alias bomb fails at once; files above :data:`MAX_BYTES` are refused before
+parsing), validates the structure with pydantic v2, checks every cross-reference, and reports **every**
+problem at once, each with the file, the path to the field (``sides[1].constituencies[2].strength``) and
+what was expected, in a :class:`CaseError`.
+
+The model's numbers for a real case are teaching assumptions, not measurements; facts carry their sources.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional, Union
+import dataclasses
+import math
+import os
+import re
+import types
+import typing
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
+
+from .constituency import Constituency
+from .deal import Issue, Term
+from .interventions import CATEGORIES, INTERVENTIONS, Intervention, apply_all
+from .rules import RULE_PRESETS, RatificationRule, rule_preset
+from .scenario import Scenario, Side
+from .solutions import AgendaSetter, NashBargaining, SplitZOPA
+
+__all__ = ["Case", "CaseError", "Problem", "CaseMove", "Source", "Fact", "load_case", "cases_dir", "list_cases",
+           "MAX_BYTES"]
+
+#: Largest case file accepted.
+MAX_BYTES = 256 * 1024
+
+Num = Annotated[float, Strict(False), Field(allow_inf_nan=False)]
+StrictNum = Annotated[Union[Annotated[int, Strict()], Annotated[float, Strict()]], Field()]
+Text = Annotated[str, Strict()]
+Ident = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+SourceId = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z0-9_\-]+$")]
+
+
+def _number(lo=None, hi=None, lo_open=False):
+    kwargs = {}
+    if lo is not None:
+        kwargs["gt" if lo_open else "ge"] = lo
+    if hi is not None:
+        kwargs["le"] = hi
+    return Annotated[Union[Annotated[int, Strict()], Annotated[float, Strict()]], Field(allow_inf_nan=False, **kwargs)]
+
+
+Finite = _number()
+NonNeg = _number(0)
+Unit = _number(0, 1)
+Point = Union[Finite, Annotated[list[Finite], Field(min_length=1, max_length=2)]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True)
+
+
+class SourceSpec(_Model):
+    id: SourceId
+    citation: Annotated[Text, Field(min_length=3)]
+    url: Optional[Annotated[Text, Field(pattern=r"^https?://\S+$")]] = None
+
+
+class FactSpec(_Model):
+    id: SourceId
+    text: Annotated[Text, Field(min_length=3)]
+    sources: Annotated[list[SourceId], Field(min_length=1)]
+    when: Optional[Text] = None
+    status: Literal["verified", "unverified"] = "verified"
+
+
+class TimelineSpec(_Model):
+    when: Text
+    fact: SourceId
+
+
+class IssueSpec(_Model):
+    name: Ident
+    label: Text = ""
+    low_label: Text = ""
+    high_label: Text = ""
+    low: Finite = 0.0
+    high: Finite = 1.0
+    linked: Annotated[bool, Strict()] = True
+
+
+class RuleSpec(_Model):
+    preset: Optional[Literal[tuple(RULE_PRESETS)]] = None  # type: ignore[valid-type]
+    quota: Optional[_number(0, 1, lo_open=True)] = None
+    softness: Optional[NonNeg] = None
+    discretion: Optional[Unit] = None
+    form: Optional[Literal["share", "bloc"]] = None
+
+
+class ConstituencySpec(_Model):
+    name: Ident
+    label: Text = ""
+    strength: NonNeg = 1.0
+    ideal: Point
+    salience: Optional[Union[NonNeg, Annotated[list[NonNeg], Field(min_length=1, max_length=2)]]] = None
+    tolerance: Optional[NonNeg] = None
+    noise: NonNeg = 0.0
+    threat: NonNeg = 0.0
+    blocking: Unit = 0.0
+    receptivity: _number(-1, 1) = 1.0
+    payment: NonNeg = 0.0
+    efficiency: _number(0, lo_open=True) = 1.0
+    seated: Annotated[bool, Strict()] = True
+    note: Text = ""
+    sources: list[SourceId] = []
+
+
+class SideSpec(_Model):
+    name: Ident
+    label: Text = ""
+    leader: Ident
+    rule: RuleSpec = RuleSpec()
+    constituencies: Annotated[list[ConstituencySpec], Field(min_length=1)]
+
+
+class TermSpec(_Model):
+    name: Ident
+    label: Text = ""
+    values: dict[Ident, Finite] = {}
+    costs: dict[Ident, NonNeg] = {}
+    state: Literal["unavailable", "optional", "forced"] = "optional"
+    note: Text = ""
+    sources: list[SourceId] = []
+
+
+def _field_type(tp):
+    """Map an intervention dataclass field type to a strict pydantic type."""
+    if tp in (float, "float"):
+        return Finite
+    if tp in (str, "str"):
+        return Ident
+    if tp in (bool, "bool"):
+        return Annotated[bool, Strict()]
+    text = str(tp)
+    if "tuple" in text:
+        return Optional[Point]
+    if "float" in text:
+        return Optional[Finite]
+    return Any
+
+
+_COMMON = {
+    "id": (SourceId, ...), "label": (Text, ""), "actor": (Ident, ...), "cost": (Optional[NonNeg], None),
+    "happened": (Text, ""), "sources": (list[SourceId], []), "category": (Optional[Literal[CATEGORIES]], None),
+    "default": (Annotated[bool, Strict()], False),
+}
+
+
+def _move_models():
+    models = []
+    for name, cls in INTERVENTIONS.items():
+        hints = typing.get_type_hints(cls)
+        fields = dict(_COMMON)
+        for f in dataclasses.fields(cls):
+            fname = f.name
+            if fname in ("actor", "cost", "label"):
+                continue
+            default = f.default
+            fields[fname] = (_field_type(hints[fname]), ... if fname in ("target", "side", "term", "issue") else default)
+        fields["type"] = (Literal[name], ...)
+        models.append(create_model(f"{name}Spec", __base__=_Model, **fields))
+    return models
+
+
+_MOVE_MODELS = _move_models()
+MoveSpec = Annotated[Union[tuple(_MOVE_MODELS)], Field(discriminator="type")]  # type: ignore[valid-type]
+
+
+class SolutionSpec(_Model):
+    type: Literal["NashBargaining", "SplitZOPA", "AgendaSetter"] = "NashBargaining"
+    alpha: Optional[_number(0, 1, lo_open=True)] = None
+    beta: Optional[Unit] = None
+    proposer: Optional[Ident] = None
+
+
+class ModelSpec(_Model):
+    solution: SolutionSpec = SolutionSpec()
+    gamma: Literal[1, 2] = 1
+    confidence: _number(0, 1, lo_open=True) = 0.5
+    min_probability: _number(0, 1, lo_open=True) = 0.05
+
+
+class ExerciseSpec(_Model):
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+    id: SourceId
+    prompt: Annotated[Text, Field(min_length=3)]
+
+
+class TeachingSpec(_Model):
+    learning_goals: list[Text] = []
+    debrief: list[Text] = []
+    instructor_notes: list[Text] = []
+    assumptions: list[Text] = []
+    exercises: list[ExerciseSpec] = []
+
+
+class CaseSpec(_Model):
+    slug: Optional[SourceId] = None
+    title: Annotated[Text, Field(min_length=1)]
+    part: Text = "Cases"
+    order: Annotated[int, Strict()] = 99
+    period: Text = ""
+    summary: Text = ""
+    categories_shown: list[Literal[CATEGORIES]] = []
+    sources: list[SourceSpec] = []
+    facts: list[FactSpec] = []
+    timeline: list[TimelineSpec] = []
+    issues: Annotated[list[IssueSpec], Field(min_length=1, max_length=2)]
+    status_quo: Optional[Union[Finite, Annotated[list[Finite], Field(min_length=1, max_length=2)]]] = None
+    sides: Annotated[list[SideSpec], Field(min_length=2, max_length=2)]
+    terms: list[TermSpec] = []
+    interventions: list[MoveSpec] = []  # type: ignore[valid-type]
+    model: ModelSpec = ModelSpec()
+    teaching: TeachingSpec = TeachingSpec()
+
+
+# ------------------------------------------------------------------------------------------- the Case
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a case file."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
+        return where + self.message
+
+
+class CaseError(ValueError):
+    """A case file is invalid; ``problems`` lists every problem found, ``str()`` gives one line each."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source: id, citation and (optional) URL."""
+
+    id: str
+    citation: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A sourced factual claim; ``status`` is ``verified`` or ``unverified``."""
+
+    id: str
+    text: str
+    sources: tuple[str, ...]
+    when: str | None = None
+    status: str = "verified"
+
+
+@dataclass(frozen=True)
+class CaseMove:
+    """A helping move of a case: the intervention plus its story."""
+
+    id: str
+    label: str
+    move: Intervention
+    happened: str = ""
+    sources: tuple[str, ...] = ()
+    default: bool = False
+
+    @property
+    def category(self) -> str:
+        """The Sebenius category the intervention type declares."""
+        return self.move.category
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: the story, the baseline scenario, the moves and the teaching material.
+
+    Attributes
+    ----------
+    slug, title, part, order, period, summary : str
+    categories_shown : tuple of str
+    sources : tuple of Source
+    facts : tuple of Fact
+    timeline : tuple of (str, str)
+        ``(when, fact id)`` pairs.
+    scenario : Scenario
+        The baseline (every move off).
+    moves : tuple of CaseMove
+    teaching : types.MappingProxyType
+        learning_goals, debrief, instructor_notes, assumptions, exercises.
+    path : pathlib.Path
+    notes : types.MappingProxyType
+        Per-constituency notes (why these numbers).
+    """
+
+    slug: str
+    title: str
+    part: str
+    order: int
+    period: str
+    summary: str
+    categories_shown: tuple[str, ...]
+    sources: tuple[Source, ...]
+    facts: tuple[Fact, ...]
+    timeline: tuple[tuple[str, str], ...]
+    scenario: Scenario
+    moves: tuple[CaseMove, ...]
+    teaching: Any
+    path: Path
+    notes: Any = field(default_factory=lambda: types.MappingProxyType({}))
+
+    def move(self, move_id: str) -> CaseMove:
+        """Return a move by id."""
+        for m in self.moves:
+            if m.id == move_id:
+                return m
+        raise KeyError(f"case {self.slug!r} has no move {move_id!r}; moves are {[m.id for m in self.moves]}")
+
+    @property
+    def move_ids(self) -> tuple[str, ...]:
+        """Ids of the case's moves, in file order."""
+        return tuple(m.id for m in self.moves)
+
+    def scenario_with(self, moves=(), strengths=None) -> Scenario:
+        """The baseline with some constituencies' strengths overridden, then the given moves applied.
+
+        Parameters
+        ----------
+        moves : iterable of str
+            Move ids, applied in the case file's order.
+        strengths : mapping of str to float, optional
+            Constituency name to strength.
+
+        Returns
+        -------
+        Scenario
+        """
+        scenario = self.scenario
+        for name, value in dict(strengths or {}).items():
+            scenario = scenario.with_constituency(name, strength=float(value))
+        wanted = set(moves)
+        unknown = wanted - set(self.move_ids)
+        if unknown:
+            raise KeyError(f"case {self.slug!r} has no move(s) {sorted(unknown)}")
+        return apply_all(scenario, [m.move for m in self.moves if m.id in wanted])
+
+
+# ------------------------------------------------------------------------------------------- loading
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (no alias bombs, no shared structure)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, f"YAML aliases (*{event.anchor}) are not allowed in case files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def cases_dir() -> Path:
+    """The folder that holds the case folders: ``$LEVELII_CASES``, else ``cases/`` beside the package."""
+    env = os.environ.get("LEVELII_CASES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "cases"
+
+
+def list_cases(root: Path | None = None) -> list[Path]:
+    """Paths of every ``case.yaml`` under ``root`` (default :func:`cases_dir`), sorted."""
+    root = cases_dir() if root is None else Path(root)
+    return sorted(root.glob("*/case.yaml"))
+
+
+def _resolve(slug_or_path) -> Path:
+    p = Path(slug_or_path)
+    if p.is_dir():
+        p = p / "case.yaml"
+    if p.exists():
+        return p
+    if isinstance(slug_or_path, str) and "/" not in slug_or_path and not slug_or_path.endswith((".yaml", ".yml")):
+        candidate = cases_dir() / slug_or_path / "case.yaml"
+        if candidate.exists():
+            return candidate
+        known = ", ".join(q.parent.name for q in list_cases()) or "none"
+        raise CaseError([Problem(str(slug_or_path), "", f"no such case; known cases: {known}")])
+    raise CaseError([Problem(str(slug_or_path), "", "file not found")])
+
+
+_BRANCH = re.compile(r"^(int|float|bool|str|none|list\[.*\]|union\[.*\]|function-.*|constrained-.*|literal\[.*\]"
+                     r"|dict\[.*\]|json-or-python\[.*\]|nullable\[.*\]|tagged-union\[.*\])$")
+
+
+def _path(loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in INTERVENTIONS or _BRANCH.match(str(part)):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see the README for the schema)"
+    if kind in ("finite_number",):
+        return f"expected a finite number, got {shown}"
+    if kind == "union_tag_invalid":
+        return f"unknown intervention type {err.get('ctx', {}).get('tag')!r}; expected one of {sorted(INTERVENTIONS)}"
+    if kind == "union_tag_not_found":
+        return f"missing 'type'; expected one of {sorted(INTERVENTIONS)}"
+    return f"{err['msg']} (got {shown})"
+
+
+def _dedupe(errors):
+    """Collapse the per-branch errors pydantic reports for unions into one message per field."""
+    by_path = {}
+    for err in errors:
+        path = _path(err["loc"])
+        msg = _message(err)
+        if isinstance(err.get("input"), float) and not math.isfinite(err["input"]):
+            msg = f"expected a finite number, got {err['input']!r}"
+        by_path.setdefault(path, [])
+        if msg not in by_path[path]:
+            by_path[path].append(msg)
+    out = []
+    for path, msgs in by_path.items():
+        numeric = [m for m in msgs if "valid integer" in m or "valid number" in m]
+        if numeric and len(numeric) == len(msgs):
+            got = numeric[0].rsplit("(got ", 1)[-1].rstrip(")")
+            out.append((path, f"expected a number, got {got}"))
+        elif any(m.startswith("expected a finite number") for m in msgs):
+            out.append((path, next(m for m in msgs if m.startswith("expected a finite number"))))
+        else:
+            out.append((path, msgs[0] if len(msgs) == 1 else "; or ".join(msgs[:2])))
+    return out
+
+
+def _read(path: Path, problems, name):
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.append(Problem(name, "", f"cannot read: {exc.strerror}"))
+        return None
+    if size > MAX_BYTES:
+        problems.append(Problem(name, "", f"file is {size} bytes; case files must be at most {MAX_BYTES} bytes"))
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"))
+        return None
+    try:
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems.append(Problem(name, where, f"YAML error: {exc.problem or exc.context}"))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, "", f"YAML error: {exc}"))
+        return None
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        problems.append(Problem(name, "", f"the document must be a mapping of fields (title:, sides:, ...), got {kind}"))
+        return None
+    return data
+
+
+def _items(data, key):
+    value = data.get(key) if isinstance(data, dict) else None
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _cross_check(data: dict, path: Path, problems, name):
+    """Cross-reference checks on the raw document; tolerant of structural errors reported elsewhere."""
+    def bad(where, msg):
+        problems.append(Problem(name, where, msg))
+
+    slug = data.get("slug")
+    if isinstance(slug, str) and path.name == "case.yaml" and slug != path.parent.name:
+        bad("slug", f"must equal the folder name {path.parent.name!r} (got {slug!r})")
+    issues = _items(data, "issues")
+    k = len(issues)
+
+    def ids(key, field="id", where=None):
+        where = where or key
+        container = data
+        for part in key.split("."):
+            container = container.get(part, {}) if isinstance(container, dict) else {}
+        items = [(i, v) for i, v in enumerate(container) if isinstance(v, dict)] if isinstance(container, list) else []
+        seen = {}
+        for i, item in items:
+            value = item.get(field)
+            if not isinstance(value, str):
+                continue
+            if value in seen:
+                bad(f"{where}[{i}].{field}", f"duplicate {field} {value!r} (first at {where}[{seen[value]}])")
+            else:
+                seen[value] = i
+        return set(seen)
+
+    source_ids = ids("sources")
+    fact_ids = ids("facts")
+    issue_names = ids("issues", "name")
+    side_names = ids("sides", "name")
+    term_names = ids("terms", "name")
+    ids("interventions")
+    ids("teaching.exercises")
+
+    def refs(item, where):
+        listed = item.get("sources", [])
+        for j, sid in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(sid, str) and sid not in source_ids:
+                bad(f"{where}.sources[{j}]", f"unknown source id {sid!r}; listed sources: {sorted(source_ids)}")
+
+    for i, f in _items(data, "facts"):
+        refs(f, f"facts[{i}]")
+    for i, t in _items(data, "timeline"):
+        if isinstance(t.get("fact"), str) and t["fact"] not in fact_ids:
+            bad(f"timeline[{i}].fact", f"unknown fact id {t['fact']!r}")
+    num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)  # noqa: E731
+    for i, issue in issues:
+        lo, hi = issue.get("low", 0.0), issue.get("high", 1.0)
+        if num(lo) and num(hi) and not lo < hi:
+            bad(f"issues[{i}].high", f"must be above low ({lo})")
+    sq = data.get("status_quo")
+    if sq is not None:
+        sq_list = sq if isinstance(sq, list) else [sq]
+        if len(sq_list) != k:
+            bad("status_quo", f"expected {k} value(s), one per issue, got {len(sq_list)}")
+    names = {}
+    for si, side in _items(data, "sides"):
+        local = set()
+        members = _items(side, "constituencies")
+        for ci, c in members:
+            where = f"sides[{si}].constituencies[{ci}]"
+            cname = c.get("name")
+            if isinstance(cname, str):
+                if cname in names:
+                    bad(f"{where}.name", f"duplicate constituency name {cname!r} (first at {names[cname]})")
+                else:
+                    names[cname] = where
+                local.add(cname)
+            ideal = c.get("ideal")
+            if ideal is not None:
+                n_ideal = len(ideal) if isinstance(ideal, list) else 1
+                if n_ideal != k and k:
+                    bad(f"{where}.ideal", f"expected {k} value(s), one per issue, got {n_ideal}")
+            if isinstance(c.get("salience"), list) and len(c["salience"]) != k and k:
+                bad(f"{where}.salience", f"expected {k} value(s), one per issue, got {len(c['salience'])}")
+            if c.get("tolerance") is None and sq is None:
+                bad(f"{where}.tolerance", "required unless the case gives a status_quo")
+            refs(c, where)
+        leader = side.get("leader")
+        if isinstance(leader, str) and members and leader not in local:
+            bad(f"sides[{si}].leader", f"{leader!r} is not one of this side's constituencies {sorted(local)}")
+        if members and not any(c.get("seated", True) is not False and num(c.get("strength", 1.0))
+                               and c.get("strength", 1.0) > 0 for _, c in members):
+            bad(f"sides[{si}].constituencies", "at least one constituency must be seated with strength > 0")
+    for ti, t in _items(data, "terms"):
+        for key, pool, what in (("values", names, "constituency"), ("costs", side_names, "side")):
+            mapping = t.get(key, {})
+            for who in (mapping if isinstance(mapping, dict) else {}):
+                if who not in pool:
+                    bad(f"terms[{ti}].{key}.{who}", f"unknown {what} {who!r}; expected one of {sorted(pool)}")
+        refs(t, f"terms[{ti}]")
+    for mi, mv in _items(data, "interventions"):
+        where = f"interventions[{mi}]"
+        cls = INTERVENTIONS.get(mv.get("type"))
+        if cls is not None and mv.get("category") not in (None, cls.category) and mv.get("category") in CATEGORIES:
+            bad(f"{where}.category", f"{cls.__name__} is a {cls.category!r} move, not {mv['category']!r}")
+        for attr, pool, what in (("target", names, "constituency"), ("side", side_names, "side"),
+                                 ("term", term_names, "term"), ("issue", issue_names, "issue")):
+            value = mv.get(attr)
+            if isinstance(value, str) and value not in pool:
+                bad(f"{where}.{attr}", f"unknown {what} {value!r}; expected one of {sorted(pool)}")
+        if mv.get("type") == "Restraint" and isinstance(mv.get("actor"), str) and mv["actor"] not in side_names:
+            bad(f"{where}.actor", f"Restraint is made by a side at the table; expected one of {sorted(side_names)}")
+        refs(mv, where)
+    model = data.get("model")
+    sol = model.get("solution") if isinstance(model, dict) else None
+    if isinstance(sol, dict) and isinstance(sol.get("proposer"), str) and sol["proposer"] not in side_names:
+        bad("model.solution.proposer", f"unknown side {sol['proposer']!r}; expected one of {sorted(side_names)}")
+
+
+def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
+    def point(v):
+        return tuple(v) if isinstance(v, list) else (v,)
+
+    k = len(spec.issues)
+    sides = []
+    try:
+        issues = tuple(Issue(i.name, i.label, i.low, i.high, i.low_label, i.high_label, i.linked) for i in spec.issues)
+        for s in spec.sides:
+            r = s.rule
+            fields = {f: getattr(r, f) for f in ("quota", "softness", "discretion", "form") if getattr(r, f) is not None}
+            rule = rule_preset(r.preset, **fields) if r.preset else RatificationRule(**fields)
+            members = tuple(
+                Constituency(
+                    c.name, ideal=point(c.ideal), strength=c.strength, tolerance=c.tolerance,
+                    salience=point(c.salience) if c.salience is not None else (1.0,) * k, noise=c.noise,
+                    threat=c.threat, blocking=c.blocking, receptivity=c.receptivity, payment=c.payment,
+                    efficiency=c.efficiency, seated=c.seated, label=c.label or c.name)
+                for c in s.constituencies)
+            sides.append(Side(s.name, members, s.leader, rule, s.label or s.name))
+        terms = tuple(Term(t.name, t.label or t.name, t.values, t.costs, t.state) for t in spec.terms)
+        sol = spec.model.solution
+        if sol.type == "SplitZOPA":
+            solution = SplitZOPA(0.5 if sol.beta is None else sol.beta)
+        elif sol.type == "AgendaSetter":
+            solution = AgendaSetter([s.name for s in spec.sides].index(sol.proposer) if sol.proposer else 0)
+        else:
+            solution = NashBargaining(0.5 if sol.alpha is None else sol.alpha)
+        sq = spec.status_quo
+        scenario = Scenario(issues, tuple(sides), terms, point(sq) if sq is not None else None, solution,
+                            spec.model.gamma, spec.model.confidence, spec.model.min_probability, spec.title)
+    except (ValueError, KeyError) as exc:
+        problems.append(Problem(name, "", f"the model cannot be built: {exc}"))
+        return None
+    moves = []
+    for mi, mv in enumerate(spec.interventions):
+        cls = INTERVENTIONS[mv.type]
+        kwargs = {f.name: getattr(mv, f.name) for f in dataclasses.fields(cls) if hasattr(mv, f.name) and f.name != "cost"}
+        if mv.cost is not None:
+            kwargs["cost"] = mv.cost
+        kwargs["label"] = mv.label or mv.id
+        try:
+            move = cls(**kwargs)
+            move.apply(scenario)
+        except (ValueError, KeyError) as exc:
+            problems.append(Problem(name, f"interventions[{mi}]", str(exc).strip("'\"")))
+            continue
+        moves.append(CaseMove(mv.id, mv.label or mv.id, move, mv.happened, tuple(mv.sources), mv.default))
+    if problems:
+        return None
+    teaching = types.MappingProxyType({
+        "learning_goals": tuple(spec.teaching.learning_goals), "debrief": tuple(spec.teaching.debrief),
+        "instructor_notes": tuple(spec.teaching.instructor_notes), "assumptions": tuple(spec.teaching.assumptions),
+        "exercises": tuple(types.MappingProxyType(e.model_dump()) for e in spec.teaching.exercises),
+    })
+    notes = types.MappingProxyType({c.name: c.note for s in spec.sides for c in s.constituencies})
+    return Case(
+        slug=spec.slug or (path.parent.name if path.name == "case.yaml" else path.stem), title=spec.title,
+        part=spec.part, order=spec.order, period=spec.period, summary=spec.summary,
+        categories_shown=tuple(spec.categories_shown),
+        sources=tuple(Source(s.id, s.citation, s.url) for s in spec.sources),
+        facts=tuple(Fact(f.id, f.text, tuple(f.sources), f.when, f.status) for f in spec.facts),
+        timeline=tuple((t.when, t.fact) for t in spec.timeline), scenario=scenario, moves=tuple(moves),
+        teaching=teaching, path=path, notes=notes,
+    )
+
+
+def load_case(slug_or_path) -> Case:
+    """Load and validate a case file.
+
+    Parameters
+    ----------
+    slug_or_path : str or pathlib.Path
+        A case slug (``"two_level_basics"``, looked up in :func:`cases_dir`), a case folder or a YAML file.
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    CaseError
+        With every problem found, each naming the file, the field path and what was expected.
+
+    Examples
+    --------
+    >>> case = load_case("two_level_basics")
+    >>> case.scenario.sides[0].name, len(case.moves) > 0
+    ('A', True)
+    """
+    path = _resolve(slug_or_path)
+    name = str(path)
+    problems: list[Problem] = []
+    data = _read(path, problems, name)
+    if data is None:
+        raise CaseError(problems)
+    spec = None
+    try:
+        spec = CaseSpec.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(Problem(name, p, m) for p, m in _dedupe(exc.errors()))
+    _cross_check(data, path, problems, name)
+    if problems or spec is None:
+        seen, unique = set(), []
+        for prob in problems:
+            if (prob.path, prob.message) not in seen:
+                seen.add((prob.path, prob.message))
+                unique.append(prob)
+        raise CaseError(unique)
+    case = _build(spec, path, problems, name)
+    if problems or case is None:
+        raise CaseError(problems)
+    return case

@@ -1,0 +1,201 @@
+"""The ``levelii`` command line.
+
+``levelii list`` lists the cases; ``levelii check [PATH...]`` validates case files (exit 1 with one line per
+problem); ``levelii show SLUG`` prints a case's baseline result (support per constituency, ratification per
+side, win-sets, ZOPA, outcome). User errors print one line and exit non-zero, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+
+class UserError(Exception):
+    """A mistake in the command line or its input: reported in one line."""
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def cmd_list(args) -> int:
+    """Print slug, title and the size of every case."""
+    from .casefile import CaseError, cases_dir, list_cases, load_case
+
+    root = Path(args.cases) if args.cases else cases_dir()
+    paths = list_cases(root)
+    if not paths:
+        raise UserError(f"no cases found under {root}")
+    rows, failed = [], 0
+    for p in paths:
+        try:
+            c = load_case(p)
+        except CaseError as exc:
+            failed += 1
+            rows.append((p.parent.name, f"INVALID ({len(exc.problems)} problem(s); run levelii check)", "", "", ""))
+            continue
+        n_cons = sum(len(s.constituencies) for s in c.scenario.sides)
+        rows.append((c.slug, c.title, str(len(c.scenario.sides)), str(n_cons), str(len(c.moves))))
+    header = ("slug", "title", "sides", "constituencies", "interventions")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
+    widths[1] = min(widths[1], 70)
+    for r in [header] + rows:
+        title = r[1] if len(r[1]) <= 70 else r[1][:67] + "..."
+        print(f"{r[0]:<{widths[0]}}  {title:<{widths[1]}}  {r[2]:>5}  {r[3]:>14}  {r[4]:>13}")
+    return 1 if failed else 0
+
+
+def cmd_check(args) -> int:
+    """Validate case files; print every problem, one per line."""
+    from .casefile import CaseError, cases_dir, list_cases, load_case
+
+    targets = []
+    for item in args.paths or [str(cases_dir())]:
+        p = Path(item)
+        if p.is_dir() and not (p / "case.yaml").exists():
+            found = list_cases(p)
+            if not found:
+                raise UserError(f"{p}: no */case.yaml files found")
+            targets.extend(found)
+        else:
+            targets.append(item)
+    bad = 0
+    for t in targets:
+        try:
+            case = load_case(t)
+        except CaseError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        if not args.quiet:
+            print(f"ok  {case.path}")
+    if bad:
+        print(f"{bad} of {len(targets)} case file(s) invalid", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _parse_strengths(items):
+    out = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UserError(f"--strength expects NAME=VALUE, got {item!r}")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise UserError(f"--strength {name}: expected a number, got {value!r}") from None
+        if not out[name] >= 0:
+            raise UserError(f"--strength {name}: expected a number >= 0, got {value!r}")
+    return out
+
+
+def cmd_show(args) -> int:
+    """Print the baseline (or a variant) result of a case as tables."""
+    import pandas as pd
+
+    from .casefile import load_case
+    from .solver import solve
+    from .winset import win_set, zopa
+
+    case = load_case(args.slug)
+    strengths = _parse_strengths(args.strength)
+    unknown = set(strengths) - set(case.scenario.constituency_names)
+    if unknown:
+        raise UserError(f"--strength: unknown constituency {sorted(unknown)[0]!r}; "
+                        f"expected one of {list(case.scenario.constituency_names)}")
+    moves = [m for group in args.move or [] for m in group.split(",") if m]
+    bad = [m for m in moves if m not in case.move_ids]
+    if bad:
+        raise UserError(f"--move: unknown move {bad[0]!r}; expected one of {list(case.move_ids)}")
+    scenario = case.scenario_with(moves, strengths)
+    result = solve(scenario)
+    title = case.title + (f"  [moves: {', '.join(moves)}]" if moves else "  [baseline]")
+    print(title)
+    print("=" * min(len(title), 100))
+    with pd.option_context("display.width", 120, "display.float_format", _fmt):
+        print("\nSupport per constituency at the Level I proposal")
+        print(result.support_table().to_string())
+        print("\nRatification per side")
+        print(result.sides_table().to_string())
+    print("\nWin-sets and ZOPA (confidence %s)" % _fmt(scenario.confidence))
+    for s, side in enumerate(scenario.sides):
+        print(f"  win-set {side.name}: {_intervals(win_set(scenario, s))}")
+    print(f"  ZOPA: {_intervals(zopa(scenario))}")
+    outcome = result.outcome()
+    print("\nOutcome")
+    if result.agreed[0]:
+        point = ", ".join(f"{n} = {_fmt(v)}" for n, v in zip(result.batch.issue_names, outcome.point))
+        terms = ", ".join(outcome.terms) or "none"
+        print(f"  deal: {point}; terms: {terms}; chance of agreement {_fmt(outcome.probability)}")
+    else:
+        print(f"  no deal: {outcome.reason} (best chance of agreement {_fmt(outcome.best_probability)})")
+    for s, side in enumerate(scenario.sides):
+        print(f"  expected value for {side.name}'s leader: {_fmt(result.expected[0, s])} "
+              f"(no agreement: {_fmt(result.disagreement[0, s])})")
+    return 0
+
+
+def _intervals(ws) -> str:
+    if ws.intervals is None:
+        return f"area {_fmt(ws.size[0])}"
+    parts = ws.intervals_of(0)
+    if not parts:
+        return "empty"
+    return " u ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in parts)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        raise UserError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (one sub-command per job)."""
+    parser = _Parser(prog="levelii", description="The levelii casebook: Level II negotiation cases, model and site.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("list", help="list the cases", description="List every case: slug, title, sides, "
+                       "constituencies and interventions.")
+    p.add_argument("--cases", help="folder holding the case folders (default: the project's cases/)")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("check", help="validate case files", description="Validate case files. With no path, "
+                       "checks every cases/*/case.yaml. Exit 0 when all are valid, 1 with one line per problem.")
+    p.add_argument("paths", nargs="*", help="case files, case folders or folders of cases")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("show", help="print a case's baseline result", description="Solve a case and print "
+                       "support per constituency, ratification per side, win-sets, the ZOPA and the outcome.")
+    p.add_argument("slug", help="case slug (see levelii list) or path to a case file")
+    p.add_argument("--move", action="append", metavar="ID[,ID]", help="switch a helping move on (repeatable)")
+    p.add_argument("--strength", action="append", metavar="NAME=VALUE", help="override a constituency's strength")
+    p.set_defaults(func=cmd_show)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``levelii`` console script."""
+    from .casefile import CaseError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except UserError as exc:
+        print(f"levelii: error: {exc}", file=sys.stderr)
+        return 2
+    except CaseError as exc:
+        for problem in exc.problems:
+            print(f"levelii: error: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("levelii: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
