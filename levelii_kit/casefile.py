@@ -702,6 +702,7 @@ def load_case(slug_or_path) -> Case:
     """
     path = _resolve(slug_or_path)
     name = str(path)
+    path = path.resolve()
     problems: list[Problem] = []
     data = _read(path, problems, name)
     if data is None:

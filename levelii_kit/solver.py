@@ -300,7 +300,8 @@ def _split_choice(batch, cand_x, ev, allowed):
     hi = np.where(inside, x, -np.inf).max(1)
     theta = batch.ideal[:, batch.leaders, 0]
     beta = batch.solution_param
-    target = np.where(theta[:, 1] >= theta[:, 0], lo + beta * (hi - lo), hi - beta * (hi - lo))
+    with np.errstate(invalid="ignore"):
+        target = np.where(theta[:, 1] >= theta[:, 0], lo + beta * (hi - lo), hi - beta * (hi - lo))
     dist = np.where(inside, np.abs(x - target[:, None]), np.inf)
     return np.argmin(dist, axis=1), np.isfinite(lo), target
 
