@@ -18,7 +18,7 @@ __all__ = []
 
 #: Largest grid the smooth 1-D path uses; scenarios needing more are solved on the crisp path.
 MAX_GRID = 4097
-MIN_GRID = 65
+MIN_GRID = 33
 GRID_2D = 41
 
 
@@ -76,11 +76,15 @@ def grid_size(batch) -> np.ndarray:
 
 
 def bucket(need: np.ndarray) -> np.ndarray:
-    """Round grid needs up to 2**k + 1 (at least MIN_GRID); 0 marks 'use the crisp path'."""
+    """Round grid needs up (to 8k + 1 below 257 points, to 2**k + 1 above; at least MIN_GRID);
+    0 marks 'use the crisp path'."""
     out = np.full(need.shape, MIN_GRID, dtype=np.int64)
     too_big = (need > MAX_GRID) | ~np.isfinite(need)
     big = (need > MIN_GRID) & ~too_big
-    k = np.ceil(np.log2(np.maximum(need[big] - 1, 1)))
-    out[big] = (2 ** k + 1).astype(np.int64)
+    small = big & (need <= 257)
+    out[small] = (8 * np.ceil((need[small] - 1) / 8) + 1).astype(np.int64)
+    large = big & ~small
+    k = np.ceil(np.log2(np.maximum(need[large] - 1, 1)))
+    out[large] = (2 ** k + 1).astype(np.int64)
     out[too_big] = 0
     return out

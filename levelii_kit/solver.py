@@ -27,12 +27,14 @@ import numpy as np
 from . import _grid
 from .scenario import ScenarioBatch, as_batch
 from .solutions import Deal, NoDeal
+from ._numerics import scaled_logistic
 from .support import evaluate
+from scipy.special import expit
 
 __all__ = ["Result", "solve", "solve_batch"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
-_CHUNK_ELEMENTS = 3_000_000
+_CHUNK_ELEMENTS = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +142,83 @@ class Result:
         return pd.DataFrame(data)
 
 
+@dataclass(frozen=True, eq=False)
+class _Light:
+    """Side and joint ratification and leaders' surpluses at candidates (the solver's inner loop)."""
+
+    side: np.ndarray
+    joint: np.ndarray
+    surplus: np.ndarray
+
+
+def _light_1d(batch, x, z):
+    """Fast one-issue evaluation at candidates ``x`` (N, G) with terms ``z`` (N, G, M).
+
+    The same arithmetic as :func:`levelii_kit.support.evaluate`, organised as a loop over constituencies
+    of two-dimensional (N, G) arrays, which keeps temporaries small for large sweeps.
+    """
+    if "bloc" in batch.forms:
+        ev = evaluate(batch, x[..., None], z)
+        return _Light(ev.side, ev.joint, ev.surplus)
+    gamma = batch.gamma
+    root = np.sqrt(batch.effective_salience()[..., 0])
+    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
+    has_terms = len(batch.term_names) > 0
+    addon = np.einsum("ngm,nim->ngi", z, batch.term_value) if has_terms else None
+    weights = batch.weights()
+    block_w = batch.blocking * batch.seated
+    share = [np.zeros_like(x), np.zeros_like(x)]
+    block = [None, None]
+    lead = [None, None]
+    gains = [None, None]
+    for i in range(len(batch.names)):  # a loop over constituencies, not scenarios
+        s = batch.side_of[i]
+        g = np.abs(x - batch.ideal[:, i, 0, None])
+        g *= root[:, i, None]
+        if gamma == 2:
+            g *= g
+        np.subtract(base[:, i, None], g, out=g)
+        if has_terms:
+            g += addon[..., i]
+        tau = batch.noise[:, i]
+        if not tau.any():
+            p = (g >= -1e-9).astype(x.dtype)
+        elif (tau > 0).all():
+            p = expit(g / tau[:, None])
+        else:
+            p = scaled_logistic(g, tau[:, None])
+        w = weights[:, i]
+        if w.any():
+            share[s] += w[:, None] * p
+        b = block_w[:, i]
+        if b.any():
+            factor = 1.0 - b[:, None] * (1.0 - p)
+            block[s] = factor if block[s] is None else block[s] * factor
+        if i == batch.leaders[s]:
+            lead[s], gains[s] = p, g
+    sides, surpluses = [], []
+    for s in (0, 1):
+        total = weights[:, batch.side_of == s].sum(1)
+        frac = share[s] / np.where(total > 0, total, 1.0)[:, None]
+        eta = batch.softness[:, s]
+        margin = frac - batch.quota[:, s, None]
+        if not eta.any():
+            body = (margin >= -1e-9).astype(x.dtype)
+        else:
+            body = scaled_logistic(margin, eta[:, None])
+        if block[s] is not None:
+            body = body * block[s]
+        delta = batch.discretion[:, s, None]
+        prob = body if not delta.any() else delta * lead[s] + (1.0 - delta) * body
+        sides.append(np.clip(prob, 0.0, 1.0))
+        surplus = gains[s]
+        if has_terms:
+            surplus = surplus - np.einsum("ngm,nm->ng", z, batch.term_cost[:, s, :])
+        surpluses.append(surplus)
+    side = np.stack(sides, -1)
+    return _Light(side, side[..., 0] * side[..., 1], np.stack(surpluses, -1))
+
+
 # ---------------------------------------------------------------------------------------------------------
 def _weights(batch):
     """Log-surplus weights (N, 2) and which leaders must gain (N, 2) for the batch's solution kind."""
@@ -154,18 +233,23 @@ def _weights(batch):
     return w, np.ones((n, 2), dtype=bool)
 
 
-def _objective(ev, weights, needs_gain, min_probability, allowed=None):
-    """Log-space objective at every candidate, -inf where infeasible."""
+def _objective(ev, weights, needs_gain, min_probability, allowed=None, binary=False):
+    """Log-space objective at every candidate, -inf where infeasible (``binary``: every P is 0 or 1)."""
+    surplus = ev.surplus
+    positive = surplus > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        logp = np.log(ev.side).sum(-1)
-        surplus = ev.surplus
-        logs = np.where(surplus > 0, np.log(np.where(surplus > 0, surplus, 1.0)), -np.inf)
-        terms = np.where(weights[:, None, :] > 0, weights[:, None, :] * logs, 0.0)
-        obj = logp + terms.sum(-1)
-    bad = (needs_gain[:, None, :] & ~(surplus > 0)).any(-1) | (ev.joint < min_probability) | np.isnan(obj)
+        logs = np.log(np.where(positive, surplus, 1.0))
+        obj = logs[..., 0] * weights[:, None, 0] + logs[..., 1] * weights[:, None, 1]
+        if not binary:
+            obj += np.log(ev.side[..., 0]) + np.log(ev.side[..., 1])
+    bad = (needs_gain[:, None, 0] & ~positive[..., 0]) | (needs_gain[:, None, 1] & ~positive[..., 1])
+    bad |= ev.joint < min_probability
+    if not binary:
+        bad |= np.isnan(obj)
     if allowed is not None:
         bad |= ~allowed
-    return np.where(bad, -np.inf, obj)
+    obj[bad] = -np.inf
+    return obj
 
 
 def _nash_point_1d(batch, combos, weights):
@@ -321,31 +405,97 @@ def _solve_crisp_1d(batch):
     cand_x = cand.reshape(n, c * g, 1)
     cand_z = np.broadcast_to(combos[None, :, None, :], (n, c, g, combos.shape[1])).reshape(n, c * g, -1)
     ok = np.broadcast_to(allowed[:, :, None], (n, c, g)).reshape(n, c * g)
-    ev = evaluate(batch, cand_x, cand_z)
+    ev = _light_1d(batch, cand_x[..., 0], cand_z)
     return _choose(batch, cand_x, cand_z, ev, ok, weights, needs)
 
 
-def _choose(batch, cand_x, cand_z, ev, ok, weights, needs):
+def _is_textbook_crisp(batch) -> bool:
+    """The crisp textbook case: no terms, no discretion, hard vetoes only, share form, sharp quota."""
+    return (not len(batch.term_names) and not batch.discretion.any() and not batch.softness.any()
+            and bool(np.isin(batch.blocking, (0.0, 1.0)).all()) and "bloc" not in batch.forms
+            and batch.solution_kind in ("nash", "setter") and not (batch.noise > 0).any())
+
+
+def _solve_textbook_crisp_1d(batch):
+    """Exact crisp 1-D solution when ratification is 0 or 1 (model.md 3.7, crisp closed form).
+
+    The objective is the concave log-surplus product on the ZOPA, so the best deal is the ZOPA point nearest
+    the unconstrained maximiser on one side or the other; the ZOPA's ends are endpoints of acceptable
+    intervals. Candidates are therefore the maximiser and every endpoint, and only membership is needed.
+    """
+    n = batch.size
+    combos = np.zeros((1, 0))
+    weights, needs = _weights(batch)
+    r, _ = _grid.crisp_radius(batch, combos)
+    r = r[:, 0, :]
+    theta = batch.ideal[..., 0]
+    low, high = batch.low[0], batch.high[0]
+    xstar, _span = _nash_point_1d(batch, combos, weights)
+    ends = np.concatenate([theta - r, theta + r], 1)
+    ends = np.where(np.isnan(ends), low, ends)
+    cand = np.clip(np.concatenate([xstar, ends, np.full((n, 1), low), np.full((n, 1), high)], 1), low, high)
+    w = batch.weights()
+    gamma = batch.gamma
+    root = np.sqrt(batch.effective_salience()[..., 0])
+    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
+    joint = None
+    obj = np.zeros(cand.shape)
+    feasible = None
+    for s in (0, 1):
+        idx = np.flatnonzero(batch.side_of == s)
+        ws = w[:, idx]
+        inside = np.abs(cand[:, :, None] - theta[:, None, idx]) <= (r[:, idx] + 1e-12)[:, None, :]  # NaN: False
+        ok = np.einsum("ngi,ni->ng", inside, ws) >= batch.quota[:, s, None] * ws.sum(1)[:, None] - 1e-9
+        veto = (batch.blocking[:, idx] * batch.seated[:, idx]) >= 1
+        if veto.any():
+            ok &= ~(veto[:, None, :] & ~inside).any(-1)
+        joint = ok if joint is None else joint & ok
+        leader = batch.leaders[s]
+        surplus = np.abs(cand - theta[:, leader, None])
+        surplus *= root[:, leader, None]
+        if gamma == 2:
+            surplus *= surplus
+        np.subtract(base[:, leader, None], surplus, out=surplus)
+        positive = surplus > 0
+        need = needs[:, s, None]
+        gain_ok = positive | ~need
+        feasible = gain_ok if feasible is None else feasible & gain_ok
+        with np.errstate(divide="ignore", invalid="ignore"):
+            obj += weights[:, s, None] * np.log(np.where(positive, surplus, 1.0))
+    feasible &= joint
+    obj[~feasible] = -np.inf
+    rows = np.arange(n)
+    best = np.argmax(obj, 1)
+    found = np.isfinite(obj[rows, best])
+    likeliest = np.argmax(joint, 1)
+    pick = np.where(found, best, likeliest)
+    best_prob = joint[rows, likeliest].astype(float)
+    x_best = cand[rows, pick][:, None]
+    z_best = np.zeros((n, 0))
+    chosen = evaluate(batch, x_best[:, None, :], z_best[:, None, :])
+    return chosen, x_best, z_best, found, best_prob
+
+
+def _choose(batch, cand_x, cand_z, ev, ok, weights, needs, binary=False):
     rows = np.arange(batch.size)
-    joint = np.where(ok, ev.joint, 0.0)
-    ev = _replace_joint(ev, joint)
+    if not binary:
+        ev = _replace_joint(ev, np.where(ok, ev.joint, 0.0))
     if batch.solution_kind == "split":
         pick, feasible, _ = _split_choice(batch, cand_x, ev, ok)
-        best_prob = joint.max(1)
-        likeliest = np.argmax(joint, 1)
+        best_prob = ev.joint.max(1)
+        likeliest = np.argmax(ev.joint, 1)
         pick = np.where(feasible, pick, likeliest)
         feasible = feasible & (best_prob >= batch.min_probability)
     else:
-        obj = _objective(ev, weights, needs, batch.min_probability, ok)
+        obj = _objective(ev, weights, needs, batch.min_probability, None if binary else ok, binary)
         pick, feasible, best_prob = _pick(batch, cand_x, cand_z, ev, obj)
-    chosen = _take(ev, rows, pick)
-    return chosen, cand_x[rows, pick], cand_z[rows, pick], feasible, best_prob
+    x_best, z_best = cand_x[rows, pick], cand_z[rows, pick]
+    chosen = evaluate(batch, x_best[:, None, :], z_best[:, None, :])
+    return chosen, x_best, z_best, feasible, best_prob
 
 
 def _replace_joint(ev, joint):
-    from dataclasses import replace as _r
-
-    return _r(ev, joint=joint)
+    return _Light(ev.side, joint, ev.surplus)
 
 
 def _grid_1d(batch, size):
@@ -361,43 +511,47 @@ def _solve_smooth_1d(batch, size):
     cand_x = np.broadcast_to(grid[None, None, :, None], (n, c, size, 1)).reshape(n, c * size, 1)
     cand_z = np.broadcast_to(combos[None, :, None, :], (n, c, size, combos.shape[1])).reshape(n, c * size, -1)
     ok = np.broadcast_to(allowed[:, :, None], (n, c, size)).reshape(n, c * size)
-    ev = evaluate(batch, cand_x, cand_z)
+    ev = _light_1d(batch, cand_x[..., 0], cand_z)
     chosen, x, z, feasible, best_prob = _choose(batch, cand_x, cand_z, ev, ok, weights, needs)
     if batch.solution_kind != "split":
         x, chosen = _refine_1d(batch, x, z, chosen, feasible, grid[1] - grid[0], weights, needs)
     return chosen, x, z, feasible, best_prob
 
 
-def _refine_1d(batch, x, z, chosen, feasible, step, weights, needs, iterations=24):
-    """Golden-section refinement of the objective on [x - step, x + step] with the terms fixed."""
+def _vertex(f0, f1, f2, h):
+    """Offset of the vertex of the parabola through (-h, f0), (0, f1), (h, f2), clamped to [-h, h]."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = f0 - 2 * f1 + f2
+        off = h * (f0 - f2) / (2 * denom)
+    ok = np.isfinite(off) & (denom < 0) & np.isfinite(f0) & np.isfinite(f2)
+    return np.where(ok, np.clip(off, -h, h), 0.0)
+
+
+def _refine_1d(batch, x, z, chosen, feasible, step, weights, needs):
+    """Two safeguarded parabolic steps around the grid optimum, with the terms fixed.
+
+    The objective is evaluated on the stencil (x - h, x, x + h), moved to the parabola's vertex, then on a
+    stencil eight times narrower; the best point evaluated is kept, so refinement never does worse than
+    the grid.
+    """
     low, high = batch.low[0], batch.high[0]
-    zz = z[:, None, :]
-
-    def f(v):
-        ev = evaluate(batch, v[:, None, None], zz)
-        return _objective(ev, weights, needs, batch.min_probability)[:, 0]
-
-    a = np.clip(x[:, 0] - step, low, high)
-    b = np.clip(x[:, 0] + step, low, high)
-    c = b - _GOLDEN * (b - a)
-    d = a + _GOLDEN * (b - a)
-    fc, fd = f(c), f(d)
-    for _ in range(iterations):
-        left = fc >= fd
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        new = np.where(left, b - _GOLDEN * (b - a), a + _GOLDEN * (b - a))
-        fnew = f(new)
-        c, d, fc, fd = (np.where(left, new, d), np.where(left, c, new),
-                        np.where(left, fnew, fd), np.where(left, fc, fnew))
-    best = np.where(fc >= fd, c, d)
-    fbest = np.maximum(fc, fd)
-    ev_old = evaluate(batch, x[:, None, :], zz)
-    fold = _objective(ev_old, weights, needs, batch.min_probability)[:, 0]
-    better = feasible & (fbest > fold)
-    new_x = np.where(better[:, None], best[:, None], x)
-    ev_new = evaluate(batch, new_x[:, None, :], zz)
-    return new_x, ev_new
+    n = batch.size
+    rows = np.arange(n)
+    zz = np.broadcast_to(z[:, None, :], (n, 3, z.shape[-1]))
+    best_x, best_f = x[:, 0].copy(), np.full(n, -np.inf)
+    centre = x[:, 0]
+    for h in (step, step / 8):
+        pts = np.clip(centre[:, None] + np.array([-h, 0.0, h]), low, high)
+        f = _objective(_light_1d(batch, pts, zz), weights, needs, batch.min_probability)
+        k = np.argmax(f, 1)
+        better = f[rows, k] > best_f
+        best_x = np.where(better, pts[rows, k], best_x)
+        best_f = np.where(better, f[rows, k], best_f)
+        centre = np.clip(centre + _vertex(f[:, 0], f[:, 1], f[:, 2], h), low, high)
+    f = _objective(_light_1d(batch, centre[:, None], zz[:, :1]), weights, needs, batch.min_probability)[:, 0]
+    best_x = np.where(f > best_f, centre, best_x)
+    new_x = np.where(feasible, best_x, x[:, 0])[:, None]
+    return new_x, evaluate(batch, new_x[:, None, :], z[:, None, :])
 
 
 def _solve_2d(batch, size=_grid.GRID_2D, rounds=4, local=9):
@@ -439,15 +593,17 @@ def _solve_rows(batch):
     if batch.n_issues == 2:
         parts = [(np.arange(n), _solve_2d(batch))]
     else:
-        need = _grid.grid_size(batch)
-        buckets = _grid.bucket(need)
-        buckets[~(batch.noise > 0).any(-1)] = -1  # crisp scenarios: exact path
+        noisy = (batch.noise > 0).any(-1)
+        buckets = np.full(n, -1)  # crisp scenarios: exact path
+        if noisy.any():
+            buckets[noisy] = _grid.bucket(_grid.grid_size(batch.take(noisy) if not noisy.all() else batch))
         parts = []
-        for value in np.unique(buckets):
+        values = np.unique(buckets)
+        for value in values:
             rows = np.flatnonzero(buckets == value)
-            sub = batch.take(rows)
+            sub = batch if len(values) == 1 else batch.take(rows)
             if value == -1:
-                parts.append((rows, _solve_crisp_1d(sub)))
+                parts.append((rows, _solve_textbook_crisp_1d(sub) if _is_textbook_crisp(sub) else _solve_crisp_1d(sub)))
             elif value == 0:
                 parts.append((rows, _solve_crisp_1d(sub.replace(noise=np.zeros_like(sub.noise)))))
             else:
@@ -495,9 +651,11 @@ def solve_batch(batch: ScenarioBatch, chunk: int | None = None) -> Result:
     n = batch.size
     if chunk is None:
         combos = 2 ** len(batch.term_names)
-        per_row = combos * len(batch.names) * (_grid.GRID_2D ** 2 if batch.n_issues == 2 else 4 * len(batch.names) + 8)
+        per_row = combos * (_grid.GRID_2D ** 2 * len(batch.names) if batch.n_issues == 2 else 4 * len(batch.names) + 8)
+        if batch.n_issues == 1 and _is_textbook_crisp(batch):
+            per_row = 2 * len(batch.names) + 3
         if batch.n_issues == 1 and (batch.noise > 0).any():
-            per_row = combos * len(batch.names) * 257
+            per_row = combos * 65
         chunk = max(1, _CHUNK_ELEMENTS // per_row)
     if n <= chunk:
         return _solve_rows(batch)

@@ -73,6 +73,14 @@ def _member(ev, which, confidence):
     return ev.side[..., which] >= confidence - 1e-12
 
 
+def _margin(ev, which, confidence):
+    if which == "joint":
+        return ev.joint - confidence
+    if which == "naive":
+        return ev.side.min(-1) - confidence
+    return ev.side[..., which] - confidence
+
+
 def _runs(points, inside):
     """Maximal runs of True along axis 1, as NaN-padded (N, S, 2) intervals."""
     n, p = inside.shape
@@ -127,24 +135,31 @@ def _smooth_1d(batch, which, confidence, z, size):
     inside = _member(ev, which, confidence)
     intervals, starts, ends = _runs(pts, inside)
     step = grid[1] - grid[0]
-    # refine every boundary that is not the range's own end by bisection between neighbouring grid points
+    # refine every boundary that is not the range's own end, by bisection between neighbouring grid points
+    rows, cols, slots, inner, outer = [], [], [], [], []
     for col, mask, direction in ((0, starts, -1), (1, ends, 1)):
         r, c = np.nonzero(mask)
         keep = (c + direction >= 0) & (c + direction < size)
         r, c = r[keep], c[keep]
-        if not r.size:
-            continue
-        a = grid[c]  # inside
-        b = grid[c] + direction * step  # outside
-        sub = batch.take(r)
-        zz = z[r][:, None, :]
-        for _ in range(40):
-            mid = (a + b) / 2
-            ok = _member(evaluate(sub, mid[:, None, None], zz), which, confidence)[:, 0]
-            a = np.where(ok, mid, a)
-            b = np.where(ok, b, mid)
-        slot = (np.cumsum(mask, 1) - 1)[r, c]
-        intervals[r, slot, col] = a
+        rows.append(r)
+        cols.append(np.full(r.size, col))
+        slots.append((np.cumsum(mask, 1) - 1)[r, c])
+        inner.append(grid[c])
+        outer.append(grid[c] + direction * step)
+    r, col, slot, a, b = (np.concatenate(v) for v in (rows, cols, slots, inner, outer))
+    if r.size:
+        # one fine stencil of 129 points across every bracket, then linear interpolation of P - c
+        t = np.linspace(0.0, 1.0, 129)
+        fine = a[:, None] + (b - a)[:, None] * t
+        margin = _margin(evaluate(batch.take(r), fine[..., None], z[r][:, None, :]), which, confidence)
+        inside_f = margin >= -1e-12
+        k = np.argmin(inside_f, axis=1) - 1  # last point still inside, counting from the inner end
+        k = np.where(inside_f.all(1), fine.shape[1] - 2, np.maximum(k, 0))
+        rr = np.arange(r.size)
+        m0, m1 = margin[rr, k], margin[rr, k + 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.where(m0 != m1, m0 / (m0 - m1), 0.0)
+        intervals[r, slot, col] = fine[rr, k] + np.clip(frac, 0.0, 1.0) * (fine[rr, k + 1] - fine[rr, k])
     size_ = np.nansum(intervals[:, :, 1] - intervals[:, :, 0], 1)
     return WinSet(intervals=intervals, size=size_)
 
@@ -177,7 +192,7 @@ def _region(scenario, which, confidence=None, terms=None):
     need = _grid.bucket(_grid.grid_size(batch))
     if (need == 0).any():
         return _crisp_1d(batch.replace(noise=np.zeros_like(batch.noise)), which, confidence, z)
-    return _smooth_1d(batch, which, confidence, z, int(max(need.max(), 257)))
+    return _smooth_1d(batch, which, confidence, z, int(max(need.max(), 65)))
 
 
 def win_set(scenario, side, confidence: float | None = None, terms=None) -> WinSet:
