@@ -28,6 +28,17 @@ from .support import Evaluation, evaluate, joint_probability, net_gain, ratifica
 
 __version__ = "0.1.0"
 
+#: Submodules loaded on first use (plotly and ipywidgets are imported only when a figure or widget is needed).
+_LAZY = ("chapter", "exercises", "plots", "widgets")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
     "AgendaSetter", "Constituency", "Deal", "Evaluation", "Issue", "NashBargaining", "NoDeal", "RULE_PRESETS",
     "RatificationRule", "Result", "SOLUTIONS", "Scenario", "ScenarioBatch", "Side", "SplitZOPA", "TERM_STATES",

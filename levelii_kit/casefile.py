@@ -604,6 +604,30 @@ def _cross_check(data: dict, path: Path, problems, name):
         if mv.get("type") == "Restraint" and isinstance(mv.get("actor"), str) and mv["actor"] not in side_names:
             bad(f"{where}.actor", f"Restraint is made by a side at the table; expected one of {sorted(side_names)}")
         refs(mv, where)
+    move_ids = {mv.get("id") for _, mv in _items(data, "interventions")}
+    teaching = data.get("teaching") if isinstance(data.get("teaching"), dict) else {}
+    for ei, ex in _items(teaching, "exercises"):
+        where = f"teaching.exercises[{ei}]"
+        kind = ex.get("kind")
+        if kind is None:
+            continue
+        if kind not in ("cheapest_set", "best_move", "numeric"):
+            bad(f"{where}.kind", f"unknown kind {kind!r}; expected cheapest_set, best_move or numeric")
+        for key in ("given", "moves"):
+            for j, mid in enumerate(ex.get(key) or []):
+                if mid not in move_ids:
+                    bad(f"{where}.{key}[{j}]", f"unknown move {mid!r}; expected one of {sorted(m for m in move_ids if m)}")
+        side = ex.get("side")
+        if side is not None and side != "joint" and side not in side_names:
+            bad(f"{where}.side", f"expected 'joint' or one of {sorted(side_names)}, got {side!r}")
+        for key in ("threshold", "tolerance"):
+            value = ex.get(key)
+            if value is not None and not (num(value) and 0 < value <= 1):
+                bad(f"{where}.{key}", f"expected a number in (0, 1], got {value!r}")
+        strengths = ex.get("strengths") or {}
+        for who in strengths if isinstance(strengths, dict) else []:
+            if who not in names:
+                bad(f"{where}.strengths.{who}", f"unknown constituency {who!r}")
     model = data.get("model")
     sol = model.get("solution") if isinstance(model, dict) else None
     if isinstance(sol, dict) and isinstance(sol.get("proposer"), str) and sol["proposer"] not in side_names:

@@ -1,0 +1,394 @@
+"""What a chapter notebook calls: parameters, the baseline and helped scenarios, records, and case text.
+
+A chapter (``cases/<slug>/<slug>.ipynb``) has a cell tagged ``parameters`` (papermill) with three names:
+
+* ``strengths``: a mapping of constituency name to a strength (>= 0) overriding the case file;
+* ``moves``: ``None`` (every helping move of the case) or a list of move ids, the moves switched on in the
+  chapter's "with help" scenario;
+* ``seed``: a non-negative integer, the only source of randomness.
+
+papermill does not validate parameters, so :func:`setup` does, at once, and raises :class:`ParameterError`
+with one line naming the parameter and what is allowed. The baseline is the case's model with its
+``default`` moves on (what had already happened) and the strength overrides; the helped scenario adds the
+chosen moves. :func:`record` publishes a chapter's key numbers so that tests can read them from the executed
+notebook (:func:`read_records`). The ``show_*`` helpers display case text as escaped Markdown, never as raw
+HTML.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import html
+import json
+import math
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from .casefile import Case, load_case
+from .ledger import Ledger, helper_ledger
+from .solver import Result, solve
+from .scenario import ScenarioBatch
+
+__all__ = ["ParameterError", "Parameters", "Chapter", "check_parameters", "setup", "record", "read_records",
+           "RECORD_MIME", "PARAMETER_NAMES", "show_summary", "show_goals", "show_facts", "show_timeline",
+           "show_moves", "show_debrief", "show_instructor_notes", "show_assumptions", "show_sources", "escape"]
+
+#: Mimetype of the outputs written by :func:`record`.
+RECORD_MIME = "application/vnd.levelii.record+json"
+#: The parameters every chapter accepts.
+PARAMETER_NAMES = ("strengths", "moves", "seed")
+
+
+class ParameterError(ValueError):
+    """A chapter parameter is invalid. Shown as one line in Jupyter (no traceback)."""
+
+    def _render_traceback_(self):  # IPython hook: what the notebook shows instead of a traceback
+        return [f"ParameterError: {self}"]
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Validated chapter parameters."""
+
+    strengths: Mapping[str, float] = field(default_factory=dict)
+    moves: tuple[str, ...] = ()
+    seed: int = 0
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) -> Parameters:
+    """Validate a chapter's parameters against its case.
+
+    Parameters
+    ----------
+    case : Case
+    strengths : mapping of str to float, optional
+        Constituency name to strength (>= 0).
+    moves : list of str or None
+        Move ids switched on in the helped scenario; ``None`` means every non-default move.
+    seed : int
+        Non-negative integer.
+    **unknown
+        Anything else is an error.
+
+    Returns
+    -------
+    Parameters
+
+    Raises
+    ------
+    ParameterError
+        One line naming the parameter and what is allowed.
+
+    Examples
+    --------
+    >>> case = load_case("two_level_basics")
+    >>> check_parameters(case, strengths={"B_dove": 2}).strengths["B_dove"]
+    2.0
+    >>> check_parameters(case, moves=["nope"])
+    Traceback (most recent call last):
+    ...
+    levelii_kit.chapter.ParameterError: parameter 'moves': unknown move 'nope'; allowed: our_hawk_veto, their_hawk_veto, mollify_their_hawk, inflame_their_hawk, offer_assurance, empower_their_doves
+    """
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ParameterError(f"unknown parameter {name!r}; this chapter takes {', '.join(PARAMETER_NAMES)}")
+    names = case.scenario.constituency_names
+    if strengths is None:
+        strengths = {}
+    if not isinstance(strengths, Mapping):
+        raise ParameterError(f"parameter 'strengths': expected a mapping of constituency to strength, "
+                             f"got {type(strengths).__name__}")
+    clean = {}
+    for key, value in strengths.items():
+        if key not in names:
+            raise ParameterError(f"parameter 'strengths': unknown constituency {key!r}; allowed: {', '.join(names)}")
+        if not _is_number(value) or value < 0:
+            raise ParameterError(f"parameter 'strengths': {key} must be a finite number >= 0, got {value!r}")
+        clean[key] = float(value)
+    if moves is None:
+        chosen = tuple(m.id for m in case.moves if not m.default)
+    else:
+        if isinstance(moves, str) or not isinstance(moves, (list, tuple)):
+            raise ParameterError(f"parameter 'moves': expected a list of move ids or None, got {moves!r}")
+        for m in moves:
+            if m not in case.move_ids:
+                raise ParameterError(f"parameter 'moves': unknown move {m!r}; allowed: {', '.join(case.move_ids)}")
+        chosen = tuple(dict.fromkeys(moves))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ParameterError(f"parameter 'seed': expected a non-negative integer, got {seed!r}")
+    return Parameters(strengths=clean, moves=chosen, seed=int(seed))
+
+
+@dataclass(frozen=True, eq=False)
+class Chapter:
+    """A case set up for a chapter: the baseline, the helped scenario and their results.
+
+    Attributes
+    ----------
+    case : Case
+    params : Parameters
+    baseline, helped : Scenario
+    baseline_result, helped_result : Result
+    """
+
+    case: Case
+    params: Parameters
+    baseline: Any
+    helped: Any
+    baseline_result: Result
+    helped_result: Result
+
+    @property
+    def move_ids(self) -> tuple[str, ...]:
+        """The moves switched on in the helped scenario."""
+        return self.params.moves
+
+    @property
+    def default_moves(self) -> tuple[str, ...]:
+        """Moves already on in the baseline (``default: true`` in the case file)."""
+        return tuple(m.id for m in self.case.moves if m.default)
+
+    @property
+    def helper(self) -> str:
+        """Name of the helping side (side A)."""
+        return self.case.scenario.sides[0].name
+
+    @property
+    def ledger(self) -> Ledger:
+        """The helper's ledger of the chosen moves on the baseline (Shapley attribution in one batch)."""
+        return helper_ledger(self.baseline, [self.case.move(m).move for m in self.move_ids], helper=0)
+
+    def scenario(self, moves=(), strengths=None):
+        """The baseline's moves plus ``moves``, with the chapter's strengths updated by ``strengths``."""
+        merged = {**self.params.strengths, **dict(strengths or {})}
+        return self.case.scenario_with(self.default_moves + tuple(moves), merged)
+
+    def comparison(self):
+        """Baseline against helped: ratification per side, chance of agreement, outcome, expected values."""
+        import pandas as pd
+
+        res = solve(ScenarioBatch.from_scenarios([self.baseline, self.helped]))
+        b = res.batch
+        rows = {}
+        for k, label in enumerate(("without the helping moves", "with the helping moves")):
+            row = {f"P({name} ratifies)": res.side_probability[k, s] for s, name in enumerate(b.side_names)}
+            row["chance of agreement"] = res.probability[k] if res.agreed[k] else 0.0
+            row["outcome"] = (", ".join(f"{v:.3g}" for v in res.point[k]) if res.agreed[k]
+                              else f"no deal ({res.reason[k]})")
+            for s, name in enumerate(b.side_names):
+                row[f"E({name}'s leader)"] = res.expected[k, s]
+            rows[label] = row
+        return pd.DataFrame(rows).T
+
+
+def setup(case_or_slug, strengths=None, moves=None, seed=0, **unknown) -> Chapter:
+    """Validate the parameters and build the chapter's baseline and helped scenarios.
+
+    Parameters
+    ----------
+    case_or_slug : Case or str
+    strengths, moves, seed
+        The chapter's papermill parameters (see :func:`check_parameters`).
+
+    Returns
+    -------
+    Chapter
+
+    Examples
+    --------
+    >>> ch = setup("two_level_basics", moves=["their_hawk_veto"])
+    >>> round(float(ch.helped_result.point[0, 0]), 6)
+    0.55
+    """
+    case = case_or_slug if isinstance(case_or_slug, Case) else load_case(case_or_slug)
+    params = check_parameters(case, strengths, moves, seed, **unknown)
+    defaults = tuple(m.id for m in case.moves if m.default)
+    baseline = case.scenario_with(defaults, params.strengths)
+    helped = case.scenario_with(defaults + params.moves, params.strengths)
+    res = solve(ScenarioBatch.from_scenarios([baseline, helped]))
+    return Chapter(case, params, baseline, helped, _row(res, 0), _row(res, 1))
+
+
+def _row(result: Result, i: int) -> Result:
+    fields = {f: getattr(result, f)[i:i + 1] for f in Result.__dataclass_fields__ if f != "batch"}
+    return Result(batch=result.batch.take(i), **fields)
+
+
+# ------------------------------------------------------------------------------------------- records
+def _plain(value):
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record(name: str, value):
+    """Publish a chapter's key number so that tests can read it from the executed notebook.
+
+    The output carries only the mimetype :data:`RECORD_MIME`, which renders as nothing.
+
+    Parameters
+    ----------
+    name : str
+    value : number, str, bool or list of those
+
+    Returns
+    -------
+    The value, unchanged.
+    """
+    value = _plain(value)
+    json.dumps(value)  # fail early on what a notebook cannot store
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display({RECORD_MIME: {"name": name, "value": value}}, raw=True)
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        pass
+    return value
+
+
+def read_records(path) -> dict:
+    """Read every :func:`record` output of an executed notebook, as ``{name: value}``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    dict
+    """
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RECORD_MIME in data:
+                item = data[RECORD_MIME]
+                out[item["name"]] = item["value"]
+    return out
+
+
+# ------------------------------------------------------------------------------------------- case text
+def escape(text: str) -> str:
+    """Escape case-file text for Markdown display: no raw HTML, no accidental emphasis.
+
+    Examples
+    --------
+    >>> escape("<b>bold</b> *x*")
+    '&lt;b&gt;bold&lt;/b&gt; \\\\*x\\\\*'
+    """
+    out = html.escape(str(text), quote=False)
+    for ch in "\\`*_[]#|":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+class _Markdown:
+    """A Markdown block for notebook display (``_repr_markdown_``) that also prints as text."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def _repr_markdown_(self):
+        return self.text
+
+    def __repr__(self):
+        return self.text
+
+
+def _cite(case: Case, ids) -> str:
+    return "; ".join(escape(i) for i in ids)
+
+
+def show_summary(case: Case):
+    """Title, period and summary."""
+    return _Markdown(f"**{escape(case.title)}**  \n*{escape(case.period)}*\n\n{escape(case.summary)}")
+
+
+def _bullets(items):
+    return "\n".join(f"- {escape(item)}" for item in items) or "- (none)"
+
+
+def show_goals(case: Case):
+    """The learning goals."""
+    return _Markdown("**Learning goals**\n\n" + _bullets(case.teaching["learning_goals"]))
+
+
+def show_facts(case: Case, ids=None):
+    """Facts with their sources; unverified facts are flagged."""
+    lines = []
+    for f in case.facts:
+        if ids is not None and f.id not in ids:
+            continue
+        flag = " **(unverified)**" if f.status == "unverified" else ""
+        when = f"{escape(f.when)}: " if f.when else ""
+        lines.append(f"- {when}{escape(f.text)}{flag} [{_cite(case, f.sources)}]")
+    return _Markdown("\n".join(lines) or "- (no facts listed)")
+
+
+def show_timeline(case: Case):
+    """The timeline, each entry with its fact and sources."""
+    facts = {f.id: f for f in case.facts}
+    lines = []
+    for when, fid in case.timeline:
+        f = facts[fid]
+        flag = " **(unverified)**" if f.status == "unverified" else ""
+        lines.append(f"| {escape(when)} | {escape(f.text)}{flag} | {_cite(case, f.sources)} |")
+    if not lines:
+        return show_facts(case)
+    return _Markdown("| when | what happened | sources |\n|---|---|---|\n" + "\n".join(lines))
+
+
+def show_moves(case: Case):
+    """The moves: category, actor, cost, what happened, sources."""
+    lines = ["| move | category | made by | cost | what happened | sources |", "|---|---|---|---|---|---|"]
+    for m in case.moves:
+        default = " (already on in the baseline)" if m.default else ""
+        lines.append(f"| {escape(m.label)}{default} | {escape(m.category)} | {escape(m.move.actor)} | "
+                     f"{m.move.cost:.3g} | {escape(m.happened)} | {_cite(case, m.sources)} |")
+    return _Markdown("\n".join(lines))
+
+
+def show_debrief(case: Case):
+    """Debrief questions."""
+    return _Markdown("**Debrief questions**\n\n" + "\n".join(
+        f"{k}. {escape(q)}" for k, q in enumerate(case.teaching["debrief"], 1)))
+
+
+def show_instructor_notes(case: Case):
+    """Instructor notes."""
+    return _Markdown("**Instructor notes**\n\n" + _bullets(case.teaching["instructor_notes"]))
+
+
+def show_assumptions(case: Case):
+    """The model's assumptions and every constituency's parameters with the reason for them."""
+    lines = ["**The model's assumptions** (the parameters are teaching estimates, not measurements)", "",
+             _bullets(case.teaching["assumptions"]), "",
+             "| side | constituency | strength | ideal | tolerance | noise | threat | blocking | why these numbers |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for side in case.scenario.sides:
+        for c in side.constituencies:
+            tol = "status quo" if c.tolerance is None else f"{c.tolerance:.3g}"
+            ideal = ", ".join(f"{v:.3g}" for v in c.ideal)
+            lines.append(f"| {escape(side.label or side.name)} | {escape(c.label or c.name)} | {c.strength:.3g} | "
+                         f"{ideal} | {tol} | {c.noise:.3g} | {c.threat:.3g} | {c.blocking:.3g} | "
+                         f"{escape(case.notes.get(c.name, ''))} |")
+    return _Markdown("\n".join(lines))
+
+
+def show_sources(case: Case):
+    """The case's sources (id, citation, link)."""
+    lines = []
+    for s in case.sources:
+        link = f" <{s.url}>" if s.url else ""
+        lines.append(f"- **{escape(s.id)}**: {escape(s.citation)}{link}")
+    return _Markdown("**Sources**\n\n" + "\n".join(lines))

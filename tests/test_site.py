@@ -1,0 +1,450 @@
+"""Tests of the casebook build (levelii_kit.build) and site rendering (levelii_kit.site).
+
+The fixture chapters in tests/fixtures/site/cases are tiny notebooks that need only pandas and
+plotly; tests/fixtures/site/broken holds a chapter whose notebook raises. The site is built once
+per test session (per xdist worker) into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sys
+import types
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from levelii_kit.build import BuildError, build_casebook, discover_chapters, execute_chapters
+from levelii_kit.site import (
+    CasebookPreprocessor,
+    collect_bibliography,
+    load_book,
+    order_chapters,
+    render_chapter,
+    render_markdown,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+CASEBOOK = REPO / "casebook"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
+SLUGS = ("tiny_basics", "tiny_treaty")
+EDITIONS = ("student", "instructor")
+SITE_PAGES = ("index.html", "glossary.html", "bibliography.html", "how-to-use-in-class.html", "self-study-guide.html")
+PARAMETERS = {"tiny_basics": {"hawk_strength": 0.6}}
+MAX_CHAPTER_PAGE = 600_000  # bytes, without plotly.min.js (the design's "hundreds of KB")
+
+
+class _Page(HTMLParser):
+    """Collects what the tests look at in one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build_fixture_site(tmp_path_factory) -> Path:
+    """Build the fixture casebook (both editions) once per test process.
+
+    tests/test_site_browser.py has the same helper, so that the two modules share one build
+    per xdist worker (the base temp folder is per worker). The progress lines are kept in
+    ``progress.txt`` beside the casebook.
+    """
+    out = tmp_path_factory.getbasetemp() / "fixture-casebook" / "casebook"
+    if not (out / "index.html").exists():
+        lines: list[str] = []
+        build_casebook(
+            out=out,
+            cases_dir=FIXTURES / "cases",
+            casebook_dir=CASEBOOK,
+            parameters=PARAMETERS,
+            validate=False,  # the fixture case files hold only the fields the build reads
+            progress=lines.append,
+        )
+        (out.parent / "progress.txt").write_text("\n".join(lines), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The fixture casebook, built once per test process."""
+    out = build_fixture_site(tmp_path_factory)
+    lines = (out.parent / "progress.txt").read_text(encoding="utf-8").splitlines()
+    return types.SimpleNamespace(out=out, index=out / "student" / "index.html", lines=lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# the built site
+# ---------------------------------------------------------------------------------------------
+
+
+def test_build_writes_both_editions(site):
+    for edition in EDITIONS:
+        for name in (*SITE_PAGES, *(f"{s}.html" for s in SLUGS), "casebook.css", "print.css", "plotly.min.js"):
+            assert (site.out / edition / name).is_file(), f"{edition}/{name} missing"
+    assert (site.out / "index.html").is_file()
+    for slug in SLUGS:
+        assert (site.out / "executed" / f"{slug}.ipynb").is_file()
+    progress = [line for line in site.lines if re.match(r"\[\d/2\] \w+ \.\.\. ok \(\d+\.\d s\)$", line)]
+    assert len(progress) == 2, site.lines
+    assert not [line for line in site.lines if line.startswith("warning")], site.lines
+
+
+def test_no_network_references_and_local_assets_exist(site):
+    pages = sorted(site.out.rglob("*.html"))
+    assert len(pages) == 1 + 2 * (len(SITE_PAGES) + len(SLUGS))
+    for path in pages:
+        page = parse(path)
+        refs = [a.get("src") for a in page.find("script") if a.get("src")]
+        refs += [a.get("href") for a in page.find("link")]
+        for ref in refs:
+            assert not re.match(r"(?i)^(https?:)?//", ref), f"{path.name} loads {ref}"
+            assert (path.parent / ref).is_file(), f"{path.name} refers to missing {ref}"
+        text = path.read_text(encoding="utf-8")
+        assert "require.js" not in text and "MathJax" not in text and "mermaid" not in text
+
+
+def test_one_plotly_js_per_edition(site):
+    from plotly.offline import get_plotlyjs
+
+    size = len(get_plotlyjs().encode())
+    for edition in EDITIONS:
+        copies = [p for p in (site.out / edition).rglob("*.js")]
+        assert [p.name for p in copies] == ["plotly.min.js"]
+        assert copies[0].stat().st_size == size
+        for slug in SLUGS:
+            page = parse(site.out / edition / f"{slug}.html")
+            assert [a["src"] for a in page.find("script") if a.get("src")] == ["plotly.min.js"]
+    assert len(list(site.out.rglob("plotly*.js"))) == len(EDITIONS)
+
+
+def test_page_sizes(site):
+    for edition in EDITIONS:
+        for slug in SLUGS:
+            size = (site.out / edition / f"{slug}.html").stat().st_size
+            assert size < MAX_CHAPTER_PAGE, f"{edition}/{slug}.html is {size} bytes"
+        for name in SITE_PAGES:
+            assert (site.out / edition / name).stat().st_size < 60_000, name
+
+
+def test_student_edition_leaves_out_instructor_material(site):
+    for slug in SLUGS:
+        text = (site.out / "student" / f"{slug}.html").read_text(encoding="utf-8")
+        for marker in (f"INSTRUCTOR-MARKER-{slug}", f"SOLUTION-MARKER-{slug}", "REMOVE-STUDENT-MARKER"):
+            assert marker not in text
+        assert "injected-parameters" not in text and "# Parameters" not in text
+        assert "jp-InputArea-editor" not in text, "code is shown in the student edition"
+        assert "cb-box" not in text and "Instructor note" not in text
+
+
+def test_instructor_edition_keeps_and_marks_everything(site):
+    for slug in SLUGS:
+        path = site.out / "instructor" / f"{slug}.html"
+        text = path.read_text(encoding="utf-8")
+        assert f"INSTRUCTOR-MARKER-{slug}" in text and f"SOLUTION-MARKER-{slug}" in text
+        assert "jp-InputArea-editor" in text
+        page = parse(path)
+        assert len(page.find("div", role="note", **{"aria-label": "Instructor note"})) == 1
+        assert len(page.find("div", role="note", **{"aria-label": "Solution"})) == 1
+        boxes = re.findall(r'<div aria-label="(Instructor note|Solution)".*?</div>\s*</div>\s*</div>', text, re.S)
+        assert len(boxes) == 2
+    basics = (site.out / "instructor" / "tiny_basics.html").read_text(encoding="utf-8")
+    assert "celltag_injected-parameters" in basics and "REMOVE-STUDENT-MARKER-tiny_basics" in basics
+    assert 'id="cell-id=injected-parameters"' in basics  # fixed id: reproducible pages
+
+
+def test_previous_next_and_navigation(site):
+    for edition in EDITIONS:
+        first = parse(site.out / edition / "tiny_basics.html")
+        second = parse(site.out / edition / "tiny_treaty.html")
+        assert first.find("a", rel="prev") == [] and [a["href"] for a in first.find("a", rel="next")] == ["tiny_treaty.html"]
+        assert [a["href"] for a in second.find("a", rel="prev")] == ["tiny_basics.html"] and second.find("a", rel="next") == []
+        for name in (*SITE_PAGES, "tiny_basics.html"):
+            page = parse(site.out / edition / name)
+            nav = {a["href"] for a in page.find("a") if a.get("href")}
+            assert {"index.html", "glossary.html", "bibliography.html", "how-to-use-in-class.html"} <= nav
+
+
+def test_index_lists_parts_chapters_and_escapes_case_text(site):
+    text = (site.out / "student" / "index.html").read_text(encoding="utf-8")
+    assert text.index("Part 1: Foundations") < text.index("Tiny basics") < text.index("Part 2: Diplomacy")
+    assert text.index("Part 2: Diplomacy") < text.index("Tiny treaty")
+    assert "Business" not in text  # empty parts are not shown
+    assert "process form" in text and "at the table" in text and "direct action" in text
+    assert "&lt;em&gt;tag&lt;/em&gt; &amp; an ampersand" in text and "<em>tag</em>" not in text
+
+
+def test_bibliography_is_deduplicated_sorted_and_safe(site):
+    text = (site.out / "student" / "bibliography.html").read_text(encoding="utf-8")
+    assert text.count("Putnam, R. D. (1988)") == 1
+    assert text.index("Putnam") < text.index("Sebenius") < text.index("Tsebelis")
+    putnam = text[text.index("Putnam") : text.index("Sebenius")]
+    assert 'href="tiny_basics.html"' in putnam and 'href="tiny_treaty.html"' in putnam
+    assert 'href="https://doi.org/10.1017/S0020818300027697"' in putnam
+    assert 'href="javascript:' not in text
+
+
+def test_glossary_has_the_core_terms(site):
+    text = (site.out / "student" / "glossary.html").read_text(encoding="utf-8")
+    terms = re.findall(r"<dt id=\"[^\"]+\">([^<]+)</dt>", text)
+    for term in (
+        "Win-set", "ZOPA", "Ratification", "Level I", "Level II", "Process form", "Statements",
+        "At the table", "Direct action", "Involuntary defection", "Schelling conjecture",
+        "Veto player", "Informal blocker", "Side payment", "Nash bargaining", "Helper's ledger",
+        "Shapley attribution", "Power index", "Teaching assumption",
+    ):
+        assert term.replace("'", "&#39;") in terms or term in terms, term
+    assert terms == sorted(terms, key=str.casefold)
+    assert 'href="#term-zopa"' in text  # see-also links resolve
+
+
+def test_pages_have_accessible_structure(site):
+    for path in sorted(site.out.glob("*/*.html")):
+        page = parse(path)
+        text = "".join(page.text)
+        assert page.find("html")[0].get("lang") == "en"
+        assert re.search(r"<title>[^<]+</title>", path.read_text(encoding="utf-8"))
+        assert page.find("a", href="#main", **{"class": "cb-skip-link"}), path.name
+        assert page.find("main", id="main") and page.find("header") and page.find("footer")
+        assert page.find("nav", **{"aria-label": "Casebook"})
+        assert len(page.find("h1")) == 1, path.name
+        assert "Skip to main content" in text
+
+
+def test_figures_have_titles_and_summaries(site):
+    basics = (site.out / "student" / "tiny_basics.html").read_text(encoding="utf-8")
+    caption = re.search(r'<figcaption class="cb-visually-hidden">([^<]+)</figcaption>', basics).group(1)
+    assert caption == (
+        "Figure: Support when hawk strength = 0.2. Support for the deal falls as the hawks grow stronger."
+    )
+    treaty = (site.out / "student" / "tiny_treaty.html").read_text(encoding="utf-8")
+    described = re.search(r'<figure aria-describedby="([^"]+)"', treaty).group(1)
+    assert f'id="{described}"' in treaty
+    after = treaty[treaty.index(f'id="{described}"') :]
+    assert "side payment lifts every curve" in after[:1000]
+    assert "Figure: Treaty support, hawk strength = 0.2" in treaty
+
+
+# ---------------------------------------------------------------------------------------------
+# failures
+# ---------------------------------------------------------------------------------------------
+
+
+def test_failed_build_leaves_previous_casebook_untouched(tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copytree(FIXTURES / "cases" / "tiny_basics", cases / "tiny_basics")
+    out = tmp_path / "build" / "casebook"
+    kwargs = dict(out=out, cases_dir=cases, casebook_dir=CASEBOOK, validate=False, progress=None)
+    assert build_casebook(editions=("instructor",), **kwargs) == out / "instructor" / "index.html"
+    before = digest(out)
+    assert "instructor/tiny_basics.html" in before and "student/index.html" not in before
+
+    shutil.copytree(FIXTURES / "broken" / "tiny_broken", cases / "tiny_broken")
+    with pytest.raises(BuildError) as info:
+        build_casebook(**kwargs)
+    message = str(info.value)
+    assert message == "chapter tiny_broken failed: ValueError: deliberate failure in the tiny_broken fixture"
+    assert "\n" not in message
+    assert info.value.failures == (("tiny_broken", "ValueError: deliberate failure in the tiny_broken fixture"),)
+    assert digest(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["casebook"], "a temporary folder was left behind"
+
+
+def test_a_chapter_over_its_time_limit_is_stopped(tmp_path):
+    folder = tmp_path / "cases" / "tiny_broken"
+    shutil.copytree(FIXTURES / "broken" / "tiny_broken", folder)
+    nb = nbformat.read(folder / "tiny_broken.ipynb", as_version=4)
+    nb.cells[2].source = "import time\ntime.sleep(60)"
+    nbformat.write(nb, folder / "tiny_broken.ipynb")
+    chapters = discover_chapters(tmp_path / "cases", validate=False)
+    lines = []
+    with pytest.raises(BuildError, match=r"^chapter tiny_broken failed: TimeoutError: chapter ran longer than 3 s"):
+        execute_chapters(chapters, tmp_path / "executed", timeout=3, progress=lines.append)
+    assert re.match(r"\[1/1\] tiny_broken \.\.\. FAILED: TimeoutError \(\d+\.\d s\)$", lines[0])
+
+
+def test_unknown_part_fails_before_any_kernel_starts(tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURES / "cases", cases)
+    case = cases / "tiny_treaty" / "case.yaml"
+    case.write_text(case.read_text().replace("part: Diplomacy", "part: Nowhere"))
+    with pytest.raises(BuildError, match=r"^chapter tiny_treaty: part 'Nowhere' is not in casebook/toc.yaml"):
+        build_casebook(out=tmp_path / "out", cases_dir=cases, casebook_dir=CASEBOOK, validate=False, progress=None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: [unclosed\n", r"^chapter tiny_basics: .*case.yaml is not valid YAML \(line \d+\)"),
+        ("title: T\nsummary: S\n", r"^chapter tiny_basics: .*case.yaml lacks part$"),
+        ("title: T\npart: Foundations\norder: first\nsummary: S\n", r"order must be a number"),
+        ("- a\n- b\n", r"must be a mapping of fields"),
+    ],
+)
+def test_bad_case_files_give_one_line_errors(tmp_path, text, expected):
+    shutil.copytree(FIXTURES / "cases" / "tiny_basics", tmp_path / "tiny_basics")
+    (tmp_path / "tiny_basics" / "case.yaml").write_text(text)
+    with pytest.raises(BuildError, match=expected) as info:
+        discover_chapters(tmp_path, validate=False)
+    assert "\n" not in str(info.value)
+
+
+def test_case_validation_uses_casefile_load_case(tmp_path, monkeypatch):
+    import levelii_kit
+
+    class CaseError(Exception):
+        pass
+
+    def load_case(path):
+        if Path(path).parent.name == "tiny_treaty":
+            raise CaseError(f"{path}: sides[0].constituencies[1].strength: expected a number >= 0")
+
+    fake = types.ModuleType("levelii_kit.casefile")
+    fake.CaseError, fake.load_case = CaseError, load_case
+    monkeypatch.setitem(sys.modules, "levelii_kit.casefile", fake)
+    monkeypatch.setattr(levelii_kit, "casefile", fake, raising=False)
+    with pytest.raises(BuildError, match=r"^chapter tiny_treaty: .*strength: expected a number >= 0$"):
+        discover_chapters(FIXTURES / "cases")
+    assert [c.slug for c in discover_chapters(FIXTURES / "cases", validate=False)] == ["tiny_treaty", "tiny_basics"]
+
+
+def test_missing_notebook_and_unknown_parameters(tmp_path):
+    (tmp_path / "lonely").mkdir()
+    (tmp_path / "lonely" / "case.yaml").write_text("title: T\npart: Foundations\norder: 1\nsummary: S\n")
+    with pytest.raises(BuildError, match=r"^chapter lonely: notebook .*lonely.ipynb is missing$"):
+        discover_chapters(tmp_path, validate=False)
+    chapters = discover_chapters(FIXTURES / "cases", validate=False)
+    with pytest.raises(BuildError, match="unknown chapter"):
+        execute_chapters(chapters, tmp_path / "x", parameters={"nope": {"a": 1}}, progress=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# units without a kernel
+# ---------------------------------------------------------------------------------------------
+
+
+def _cell(kind, source, tags=(), **extra):
+    make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+    cell = make(source, **extra)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def _notebook():
+    plot = {"data": [], "layout": {}}
+    return nbformat.v4.new_notebook(
+        metadata={"widgets": {"state": "big"}},
+        cells=[
+            _cell("md", "# T"),
+            _cell("code", "x = 1", ["parameters"]),
+            _cell("code", "x = 2", ["injected-parameters"]),
+            _cell("md", "note", ["instructor"]),
+            _cell("code", "answer", ["solution"], outputs=[nbformat.v4.new_output("stream", text="42\n")]),
+            _cell("md", "gone", ["remove-cell"]),
+            _cell(
+                "code",
+                "fig",
+                outputs=[
+                    nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": plot}),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                ],
+            ),
+            _cell("md", "What the figure shows.", ["caption"]),
+            _cell(
+                "code",
+                "explorer",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data",
+                        data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "VBox()"},
+                    )
+                ],
+            ),
+        ],
+    )
+
+
+def test_preprocessor_student_edition():
+    nb, res = CasebookPreprocessor(edition="student").preprocess(_notebook(), {})
+    assert [c.source for c in nb.cells] == ["# T", "fig", "What the figure shows.", "explorer"]
+    note = nb.cells[3].outputs
+    assert len(note) == 1 and "running Python kernel" in note[0].data["text/markdown"]
+    output = nb.cells[1].outputs
+    assert len(output) == 1, "stderr is dropped in the student edition"
+    info = output[0].metadata["casebook"]
+    assert info == {"title": "figure 1", "describedby": f"cell-id={nb.cells[2].id}"}
+    assert res["casebook_warnings"] == ["figure 1 has no title; add layout.title"]
+    assert "widgets" not in nb.metadata
+
+
+def test_preprocessor_instructor_edition():
+    nb, _ = CasebookPreprocessor(edition="instructor").preprocess(_notebook(), {})
+    sources = [c.source for c in nb.cells]
+    assert sources == ["# T", "x = 1", "x = 2", "note", "answer", "fig", "What the figure shows.", "explorer"]
+    assert nb.cells[2].id == "injected-parameters"
+    assert nb.cells[3].metadata["casebook"] == {"box": "instructor"}
+    assert nb.cells[4].metadata["casebook"] == {"box": "solution"}
+    assert len(nb.cells[5].outputs) == 2
+
+
+def test_render_chapter_without_a_kernel():
+    book = load_book(CASEBOOK)
+    chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
+    assert chapter.slug == "tiny_basics"
+    nb = _notebook()
+    page, warnings = render_chapter(nb, chapter, "student", book, number=1, total=1)
+    assert "Live explorer" in page and "widget-view" not in page and "VBox" not in page
+    assert warnings == ["figure 1 has no title; add layout.title"]
+    assert '<figcaption class="cb-visually-hidden">Figure: figure 1</figcaption>' in page
+    assert "jp-InputArea-editor" not in page and "<h1" in page
+    assert nb.cells[3].source == "note", "the notebook given is not modified"
+
+
+def test_render_markdown_escapes_raw_html():
+    html = render_markdown('**bold** <img src=x onerror="alert(1)"> [x](javascript:alert(1))')
+    assert "<strong>bold</strong>" in html
+    assert "<img" not in html and "&lt;img" in html
+    assert 'href="javascript:' not in html
+
+
+def test_book_and_bibliography_helpers():
+    book = load_book(CASEBOOK)
+    assert [p.title for p in book.parts] == ["Foundations", "Cases from the seed paper", "Diplomacy", "Business"]
+    assert [p.name for p in book.front_matter] == ["how-to-use-in-class", "self-study-guide"]
+    chapters = order_chapters(discover_chapters(FIXTURES / "cases", validate=False), book)
+    assert [c.slug for c in chapters] == ["tiny_basics", "tiny_treaty"]
+    entries = collect_bibliography(chapters)
+    assert [e.source.id for e in entries] == ["putnam1988", "sebenius2013", "tsebelis2002"]
+    assert [c.slug for c in entries[0].chapters] == ["tiny_basics", "tiny_treaty"]
+    assert entries[2].link is None and entries[0].link.startswith("https://")
