@@ -1,5 +1,8 @@
 """Shared test settings: a hypothesis profile sized for the 2-core CI machine."""
 import os
+import types
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
@@ -8,3 +11,40 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], derandomize=True,
 )
 settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser_support import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh page that blocks and records every non-file request, console error and page error."""
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    record = types.SimpleNamespace(page=page, blocked=[], errors=[])
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            record.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: record.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: record.errors.append(str(e)))
+    yield record
+    context.close()
+
+

@@ -335,23 +335,24 @@ def test_p11_helping_pays_in_status_quo_mode(s, data):
 
 
 def test_p11_counter_example_union_of_intervals():
-    """With a win-set made of two pieces, helping B can open a piece that moves the deal against A."""
-    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0,), tolerance=0.75),), leader="a")
+    """model.md P-11 caveat: when B's win-set is a union of intervals, enlarging it can open a component on A's
+    unfavourable side of x^N; the Nash product rises while A's terms get worse."""
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0,), tolerance=0.8),), leader="a")
     b = lk.Side("B", (
-        lk.Constituency("b", ideal=(1.0,), tolerance=0.9),
-        lk.Constituency("h1", ideal=(0.2,), tolerance=0.1, blocking=1.0, strength=0.0),
-        lk.Constituency("h2", ideal=(0.62,), tolerance=0.05, blocking=0.0, strength=0.0),
-    ), leader="b")
+        lk.Constituency("b", ideal=(1.0,), tolerance=0.9),     # accepts [0.1, 1.9]
+        lk.Constituency("h1", ideal=(0.2,), tolerance=0.1),    # accepts [0.1, 0.3]
+        lk.Constituency("h2", ideal=(0.8,), tolerance=0.1),    # accepts [0.7, 0.9]
+    ), leader="b", rule=lk.RatificationRule(quota=0.6))
     s = lk.Scenario((lk.Issue("x"),), (a, b))
-    s = s.with_constituency("h1", tolerance=0.1).with_constituency("h2", blocking=1.0, tolerance=0.7)
-    # B needs x in [0.1, 0.3] (h1's veto) and in h2's range; make h1's veto disjunctive via discretion-free rule:
+    assert lk.win_set(s, "B").intervals_of() == [(pytest.approx(0.1), pytest.approx(0.3)),
+                                                 (pytest.approx(0.7), pytest.approx(0.9))]
     before = lk.solve(s)
-    helped = lk.SetBlocking("A", target="h1", blocking=0.0).apply(s)
+    assert before.point[0, 0] == pytest.approx(0.3)          # x^N = 0.45; the component [0.1, 0.3] wins
+    helped = lk.SidePayment("A", target="h2", amount=0.2, cost=0.0).apply(s)   # h2 now accepts [0.5, 1.1]
     after = lk.solve(helped)
-    assert after.best_probability[0] >= before.best_probability[0]
-    assert after.agreed[0] and before.agreed[0]
-    assert after.point[0, 0] > before.point[0, 0]          # terms worse for A
-    assert after.expected[0, 0] < before.expected[0, 0]    # helping did not pay A here
+    assert after.best_probability[0] >= before.best_probability[0]   # helping never lowers the chance
+    assert after.point[0, 0] == pytest.approx(0.5)           # but the deal jumps to the new component
+    assert after.expected[0, 0] < before.expected[0, 0]      # and A's terms are worse
 
 
 # --------------------------------------------------------------------------------------- accounting

@@ -12,6 +12,7 @@ import types
 from pathlib import Path
 
 import pytest
+from browser_support import axe_problems, open_page
 
 from levelii_kit.build import build_casebook
 
@@ -19,16 +20,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = REPO / "build" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EDITIONS = ("student", "instructor")
 CHAPTERS = ("tiny_basics.html", "tiny_treaty.html")
 
@@ -62,52 +53,6 @@ def build_fixture_site(tmp_path_factory) -> Path:
 def site(tmp_path_factory):
     """The fixture casebook, built once per test process."""
     return build_fixture_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def tab(browser):
-    """A fresh page that blocks and records every non-file request, console error and page error."""
-    context = browser.new_context(viewport={"width": 1200, "height": 1000})
-    page = context.new_page()
-    record = types.SimpleNamespace(page=page, blocked=[], errors=[])
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            record.blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page.on("console", lambda m: record.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: record.errors.append(str(e)))
-    yield record
-    context.close()
-
-
-def open_page(tab, path: Path):
-    """Load a page and wait until each of its plots has drawn an SVG."""
-    tab.page.goto(path.as_uri())
-    plots = tab.page.locator(".cb-plot").count()
-    if plots:
-        tab.page.wait_for_function(
-            "n => document.querySelectorAll('.cb-plot .main-svg').length >= n && "
-            "[...document.querySelectorAll('.cb-plot')].every(d => d.querySelector('.main-svg'))",
-            arg=plots,
-        )
-    return plots
 
 
 def test_every_page_renders_offline_without_errors(site, tab):
@@ -179,16 +124,9 @@ def test_slider_and_buttons_switch_to_precomputed_steps(site, tab, edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_axe_finds_no_serious_violations(site, tab, edition):
-    if not AXE.exists():
-        pytest.skip(f"axe-core not installed at {AXE.relative_to(REPO)}: run `make browser-tools`")
     problems = []
     for name in ("index.html", *CHAPTERS):
         open_page(tab, site / edition / name)
-        tab.page.add_script_tag(path=str(AXE))
-        result = tab.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations'], preload: false})")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                problems.append(f"{edition}/{name}: {violation['id']} ({violation['impact']}) at {targets}")
+        problems += axe_problems(tab, f"{edition}/{name}")
     assert problems == []
     assert tab.blocked == [] and tab.errors == []
