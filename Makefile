@@ -27,7 +27,7 @@ $(AXE):
 browser-tools: /usr/bin/chromium $(AXE)
 
 test: $(STAMP) browser-tools
-	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider
 
 casebook: $(STAMP)
 	$(VENV)/bin/levelii build --jobs $(JOBS)

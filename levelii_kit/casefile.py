@@ -617,6 +617,8 @@ def _cross_check(data: dict, path: Path, problems, name):
             for j, mid in enumerate(ex.get(key) or []):
                 if mid not in move_ids:
                     bad(f"{where}.{key}[{j}]", f"unknown move {mid!r}; expected one of {sorted(m for m in move_ids if m)}")
+        if ex.get("costs", "all") not in ("all", "helper"):
+            bad(f"{where}.costs", f"expected 'all' or 'helper', got {ex.get('costs')!r}")
         side = ex.get("side")
         if side is not None and side != "joint" and side not in side_names:
             bad(f"{where}.side", f"expected 'joint' or one of {sorted(side_names)}, got {side!r}")

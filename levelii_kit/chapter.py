@@ -17,6 +17,7 @@ HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 import html
 import json
 import math
@@ -158,7 +159,7 @@ class Chapter:
         """Name of the helping side (side A)."""
         return self.case.scenario.sides[0].name
 
-    @property
+    @cached_property
     def ledger(self) -> Ledger:
         """The helper's ledger of the chosen moves on the baseline (Shapley attribution in one batch)."""
         return helper_ledger(self.baseline, [self.case.move(m).move for m in self.move_ids], helper=0)
@@ -240,7 +241,8 @@ def record(name: str, value):
 
     Returns
     -------
-    The value, unchanged.
+    None
+        (so that a notebook cell ending in ``record(...)`` shows nothing).
     """
     value = _plain(value)
     json.dumps(value)  # fail early on what a notebook cannot store
@@ -252,7 +254,7 @@ def record(name: str, value):
             display({RECORD_MIME: {"name": name, "value": value}}, raw=True)
     except ImportError:  # pragma: no cover - IPython is a dependency
         pass
-    return value
+    return None
 
 
 def read_records(path) -> dict:

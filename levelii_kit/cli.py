@@ -2,7 +2,9 @@
 
 ``levelii list`` lists the cases; ``levelii check [PATH...]`` validates case files (exit 1 with one line per
 problem); ``levelii show SLUG`` prints a case's baseline result (support per constituency, ratification per
-side, win-sets, ZOPA, outcome). User errors print one line and exit non-zero, never a traceback.
+side, win-sets, ZOPA, outcome); ``levelii run SLUG -p NAME VALUE`` validates a chapter's parameters before a
+kernel starts and executes it; ``levelii present SLUG`` serves it live with Voila; ``levelii build`` renders the
+HTML casebook. User errors print one line and exit non-zero, never a traceback.
 """
 from __future__ import annotations
 
@@ -139,6 +141,71 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _parse_parameters(pairs):
+    import yaml
+
+    params = {}
+    for name, raw in pairs or []:
+        try:
+            params[name] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            raise UserError(f"-p {name}: cannot read the value {raw!r} (use YAML, e.g. '[a, b]' or '{{x: 2}}')") from None
+    return params
+
+
+def cmd_run(args) -> int:
+    """Validate a chapter's parameters, then execute it with papermill."""
+    from .casefile import load_case
+    from .chapter import ParameterError, check_parameters
+
+    case = load_case(args.slug)
+    notebook = case.path.parent / f"{case.slug}.ipynb"
+    if not notebook.exists():
+        raise UserError(f"case {case.slug!r} has no chapter notebook ({notebook} is missing)")
+    params = _parse_parameters(args.parameter)
+    try:
+        check_parameters(case, **params)
+    except ParameterError as exc:
+        raise UserError(str(exc)) from None
+    out = Path(args.output) if args.output else Path("build") / "run" / f"{case.slug}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(str(notebook), str(out), parameters=params, kernel_name="python3",
+                                   cwd=str(notebook.parent), progress_bar=False)
+    except PapermillExecutionError as exc:
+        raise UserError(f"chapter {case.slug} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
+    print(out)
+    return 0
+
+
+def cmd_present(args) -> int:
+    """Serve a chapter with Voila on 127.0.0.1 (code hidden, widgets live)."""
+    from .casefile import load_case
+    from .present import present
+
+    load_case(args.slug)
+    present(args.slug, port=args.port, open_browser=not args.no_browser)
+    return 0
+
+
+def cmd_build(args) -> int:
+    """Execute every chapter and render the HTML casebook."""
+    from .build import BuildError, build_casebook
+
+    editions = ("student", "instructor") if args.edition == "both" else (args.edition,)
+    if args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    try:
+        index = build_casebook(out=Path(args.out), editions=editions, jobs=args.jobs)
+    except BuildError as exc:
+        raise UserError(str(exc)) from None
+    print(index)
+    return 0
+
+
 def _intervals(ws) -> str:
     if ws.intervals is None:
         return f"area {_fmt(ws.size[0])}"
@@ -173,6 +240,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--move", action="append", metavar="ID[,ID]", help="switch a helping move on (repeatable)")
     p.add_argument("--strength", action="append", metavar="NAME=VALUE", help="override a constituency's strength")
     p.set_defaults(func=cmd_show)
+    p = sub.add_parser("run", help="execute a chapter with parameters", description="Validate the parameters, "
+                       "then execute cases/SLUG/SLUG.ipynb with papermill. Parameters: strengths (a mapping), "
+                       "moves (a list of move ids), seed (an integer); values are read as YAML.")
+    p.add_argument("slug", help="case slug")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a parameter, e.g. -p moves '[london_declaration]' -p strengths '{military: 2}'")
+    p.add_argument("-o", "--output", help="executed notebook (default build/run/SLUG.ipynb)")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("present", help="serve a chapter live with Voila on 127.0.0.1",
+                       description="Serve a chapter with Voila on 127.0.0.1: code hidden, widgets live.")
+    p.add_argument("slug", help="case slug")
+    p.add_argument("--port", type=int, default=None, help="port (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_present)
+    p = sub.add_parser("build", help="build the HTML casebook", description="Execute every chapter with "
+                       "papermill (in parallel) and render the student and instructor editions.")
+    p.add_argument("--edition", choices=("student", "instructor", "both"), default="both")
+    p.add_argument("--out", default="build/casebook", help="output folder (default build/casebook)")
+    p.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
+    p.set_defaults(func=cmd_build)
     return parser
 
 

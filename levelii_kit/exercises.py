@@ -2,10 +2,11 @@
 
 Exercises are declared in a case file's ``teaching.exercises`` with a ``kind``:
 
-Every kind may name ``given`` moves: already on for the exercise and not among the choices.
+Every kind may name ``given`` moves: already on for the exercise and not among the choices. Costs are the
+moves' costs to whoever pays (``costs: all``, the default) or to the helper only (``costs: helper``).
 
 * ``cheapest_set`` (``side``: a side name or ``joint``; ``threshold``): the answer is a list of move ids; it is
-  right when it reaches the threshold at the lowest cost to the helper among all sets that do. Every subset of
+  right when it reaches the threshold at the lowest cost among all sets that do. Every subset of
   the case's helping moves is solved as one batch.
 * ``best_move`` (``side``; ``per_cost``): the answer is one move id: the single move that raises the side's
   ratification probability (or the chance of agreement) the most, or the most per unit of cost.
@@ -73,12 +74,16 @@ def _measure(case, ex, results):
     names = [s.name for s in case.scenario.sides]
     if side not in names:
         raise ValueError(f"exercise {ex['id']!r}: side must be 'joint' or one of {names}, got {side!r}")
-    return results.side_probability[:, names.index(side)], f"the chance that {side} ratifies"
+    k = names.index(side)
+    label = case.scenario.sides[k].label or side
+    return results.side_probability[:, k], f"the chance that {label} ratifies"
 
 
-def _helper_cost(case, move_ids):
+def _cost(case, move_ids, ex):
+    """Cost of a set of moves: to everyone who pays (``costs: all``, the default) or to the helper only."""
+    who = ex.get("costs", "all")
     helper = case.scenario.sides[0].name
-    return sum(case.move(m).move.cost for m in move_ids if case.move(m).move.actor == helper)
+    return sum(case.move(m).move.cost for m in move_ids if who == "all" or case.move(m).move.actor == helper)
 
 
 def _subsets(case, ex):
@@ -96,16 +101,21 @@ def _cheapest(case, ex):
     threshold = float(ex.get("threshold", 0.5))
     subsets, res = _subsets(case, ex)
     value, what = _measure(case, ex, res)
-    costs = np.array([_helper_cost(case, s) for s in subsets])
+    costs = np.array([_cost(case, s, ex) for s in subsets])
     reach = value >= threshold
     return subsets, value, costs, reach, threshold, what
 
 
 def _check_cheapest(case, ex, answer):
     subsets, value, costs, reach, threshold, what = _cheapest(case, ex)
+    if answer is None:
+        answer = []
     if isinstance(answer, str):
         answer = [answer]
-    answer = tuple(answer)
+    try:
+        answer = tuple(answer)
+    except TypeError:
+        return Feedback(False, f"Give a list of move ids (got {answer!r}).")
     allowed = [m.id for m in _helping_moves(case, ex)]
     unknown = [a for a in answer if a not in allowed]
     if unknown:
@@ -132,7 +142,7 @@ def _single(case, ex):
     value, what = _measure(case, ex, res)
     gain = value[1:] - value[0]
     per_cost = bool(ex.get("per_cost", False))
-    costs = np.array([case.move(m).move.cost for m in moves])
+    costs = np.array([_cost(case, (m,), ex) for m in moves])
     score = gain / np.maximum(costs, 1e-3) if per_cost else gain
     return moves, gain, costs, score, what, per_cost
 
@@ -166,7 +176,8 @@ def _numeric_value(case, ex):
         return float(res.probability[0] if res.agreed[0] else 0.0), "the chance of agreement"
     if quantity == "side":
         names = [s.name for s in case.scenario.sides]
-        return float(res.side_probability[0, names.index(ex["side"])]), f"the chance that {ex['side']} ratifies"
+        k = names.index(ex["side"])
+        return float(res.side_probability[0, k]), f"the chance that {case.scenario.sides[k].label or ex['side']} ratifies"
     raise ValueError(f"exercise {ex['id']!r}: quantity must be outcome, joint or side, got {quantity!r}")
 
 
@@ -182,8 +193,9 @@ def _check_numeric(case, ex, answer):
     if abs(answer - value) <= tol:
         return Feedback(True, f"{what.capitalize()} is {value:.3g} (you said {answer:.3g}).")
     direction = "too high" if answer > value else "too low"
-    return Feedback(False, f"{answer:.3g} is {direction}. Recompute {what} with the moves "
-                           f"{_fmt_set(tuple(ex.get('moves', ())))} on.")
+    moves = tuple(ex.get("moves", ()))
+    setting = f"with {_fmt_set(moves)} on" if moves else "with none of the moves on"
+    return Feedback(False, f"{answer:.3g} is {direction}. Recompute {what} {setting}.")
 
 
 _CHECKERS = {"cheapest_set": _check_cheapest, "best_move": _check_best, "numeric": _check_numeric}

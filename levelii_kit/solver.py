@@ -90,6 +90,11 @@ class Result:
         """Number of scenarios."""
         return int(self.agreed.shape[0])
 
+    @property
+    def chance(self) -> np.ndarray:
+        """Chance of agreement per scenario: :math:`P_{AB}(d^*)` for a deal, 0 for no deal, shape (N,)."""
+        return np.where(self.agreed, self.probability, 0.0)
+
     def outcome(self, i: int = 0):
         """Return scenario ``i``'s outcome as a :class:`Deal` or a :class:`NoDeal`."""
         if self.agreed[i]:
@@ -125,8 +130,14 @@ class Result:
             "expected_value": self.expected[i],
         }).set_index("side")
 
-    def summary(self):
-        """One row per scenario: outcome, chance of agreement, expected values, as a pandas DataFrame."""
+    def summary(self, labels=None):
+        """One row per scenario: outcome, chance of agreement, expected values, as a pandas DataFrame.
+
+        Parameters
+        ----------
+        labels : sequence of str, optional
+            Row labels (default 0, 1, ...).
+        """
         import pandas as pd
 
         b = self.batch
@@ -139,7 +150,12 @@ class Result:
             data[f"P_{name}"] = self.side_probability[:, s]
             data[f"E_{name}"] = self.expected[:, s]
         data["reason"] = self.reason
-        return pd.DataFrame(data)
+        frame = pd.DataFrame(data)
+        if labels is not None:
+            if len(labels) != self.size:
+                raise ValueError(f"labels: expected {self.size} labels, got {len(labels)}")
+            frame.index = pd.Index(list(labels), name="scenario")
+        return frame
 
 
 @dataclass(frozen=True, eq=False)

@@ -62,7 +62,7 @@ def test_records_round_trip(tmp_path):
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
     assert read_records(path) == {"p": 0.25}
-    assert lk.chapter.record("q", 1) == 1          # outside a kernel it just returns the value
+    assert lk.chapter.record("q", 1) is None       # outside a kernel it does nothing visible
     with pytest.raises(TypeError):
         lk.chapter.record("bad", object())
 

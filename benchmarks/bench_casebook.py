@@ -1,0 +1,80 @@
+"""Casebook benchmarks: papermill time per chapter and the whole build, each beside a same-run floor.
+
+* papermill per chapter: executing each chapter with its defaults, beside executing an empty notebook
+  (a markdown cell and the parameters cell) in the same way;
+* the whole casebook build (both editions), beside the floor: the same build over empty notebooks, one per
+  chapter (papermill plus rendering, nothing else). Target: at most 2x the floor;
+* page size: the median chapter page, plotly.min.js aside (target <= 600 KB).
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from levelii_kit.build import build_casebook, discover_chapters
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def empty_notebook(path: Path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# empty"),
+                nbformat.v4.new_code_cell("strengths = {}\nmoves = None\nseed = 2026")]
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def empty_cases(tmp: Path) -> Path:
+    out = tmp / "cases"
+    for chapter in discover_chapters(ROOT / "cases"):
+        folder = out / chapter.slug
+        folder.mkdir(parents=True)
+        shutil.copy(chapter.case_file, folder / "case.yaml")
+        empty_notebook(folder / f"{chapter.slug}.ipynb")
+    return out
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main():
+    quiet = lambda *a, **k: None  # noqa: E731
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        empty = tmp / "empty.ipynb"
+        empty_notebook(empty)
+        floor = statistics.median(timed(lambda: papermill.execute_notebook(
+            str(empty), str(tmp / "out.ipynb"), kernel_name="python3", progress_bar=False)) for _ in range(3))
+        print(f"{'papermill, one chapter (defaults)':44s} {'median':>9s} {'empty nb':>9s} {'ratio':>6s}")
+        for chapter in discover_chapters(ROOT / "cases"):
+            t = statistics.median(timed(lambda: papermill.execute_notebook(
+                str(chapter.notebook), str(tmp / "out.ipynb"), kernel_name="python3", cwd=str(chapter.folder),
+                progress_bar=False)) for _ in range(2))
+            print(f"  {chapter.slug:42s} {t:8.2f}s {floor:8.2f}s {t / floor:5.1f}x")
+        cases = empty_cases(tmp)
+        floor_build = timed(lambda: build_casebook(out=tmp / "floor" / "casebook", cases_dir=cases, progress=quiet))
+        real = timed(lambda: build_casebook(out=tmp / "real" / "casebook", cases_dir=ROOT / "cases", progress=quiet))
+        ratio = real / floor_build
+        print(f"\n{'whole casebook build, both editions':44s} {real:8.2f}s floor {floor_build:.2f}s  "
+              f"ratio {ratio:.2f}x (target <= 2x) {'ok' if ratio <= 2 else 'SLOW'}")
+        sizes = [p.stat().st_size for p in (tmp / "real" / "casebook").glob("*/*.html")
+                 if p.stem in {c.slug for c in discover_chapters(ROOT / "cases")}]
+        med = statistics.median(sizes) / 1024
+        print(f"{'median chapter page (plotly.min.js aside)':44s} {med:8.0f} KB (target <= 600 KB) "
+              f"{'ok' if med <= 600 else 'TOO BIG'}; largest {max(sizes) / 1024:.0f} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

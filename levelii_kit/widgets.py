@@ -1,0 +1,442 @@
+"""The live classroom explorer: a slider per constituency strength, a switch per move, a figure updated in place.
+
+:func:`explorer` returns an ``ipywidgets.VBox`` built by :class:`Explorer`. Every change of a slider or a
+switch re-solves the single scenario (``case.scenario_with(moves, strengths)`` then :func:`levelii_kit.solve`,
+a few milliseconds) and updates the same ``plotly.graph_objects.FigureWidget`` in place, inside
+``figure.batch_update()``: support for the proposal per constituency (bars coloured by side) on the left,
+each side's chance of ratifying and the chance of agreement on the right, and the outcome (the deal point, or
+"no deal" and the reason) above. A plain-text summary (an ``ipywidgets.HTML`` with escaped text and
+``role="status"``) says the same in words, for screen readers and for the back row.
+
+It needs a kernel (JupyterLab, or ``levelii present SLUG`` with Voila); in the static HTML casebook the
+precomputed :func:`levelii_kit.plots.whatif_figure` takes its place. This is the only module of the kit that
+imports ipywidgets. plotly's ``FigureWidget`` is an anywidget since plotly 6, so ``anywidget`` must be
+installed.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable, Mapping
+
+import ipywidgets
+
+from .solver import Result, solve
+
+__all__ = ["Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
+
+#: Bar colours of side A and side B (Okabe-Ito blue and vermillion: safe for colour-blind readers).
+SIDE_COLOURS = ("#0072B2", "#D55E00")
+#: Colour of the chance-of-agreement bar.
+AGREEMENT_COLOUR = "#444444"
+
+_LABEL_WIDTH = 40          # characters of a constituency label shown on the figure's axis
+_FIGURE_WIDTH = 1100       # pixels: Voila lays the page out while hidden, so autosize would fall back to 700
+_FIGURE_HEIGHT = 500
+
+
+def chance_in_words(p: float) -> str:
+    """Describe a probability in plain words.
+
+    Parameters
+    ----------
+    p : float
+        A probability in [0, 1].
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> chance_in_words(0.02), chance_in_words(0.5), chance_in_words(0.97)
+    ('almost no chance', 'about even', 'almost certain')
+    """
+    if p < 0.05:
+        return "almost no chance"
+    if p < 0.25:
+        return "unlikely"
+    if p < 0.45:
+        return "less likely than not"
+    if p <= 0.55:
+        return "about even"
+    if p < 0.75:
+        return "more likely than not"
+    if p < 0.95:
+        return "likely"
+    return "almost certain"
+
+
+def _plain(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _short(text: Any, width: int = _LABEL_WIDTH) -> str:
+    text = _plain(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def _esc(text: Any) -> str:
+    """Escape case text for plotly (which renders a subset of HTML in labels) and for HTML widgets."""
+    return html.escape(_plain(text), quote=False)
+
+
+def _side_short(side) -> str:
+    """A side's label without its parenthesis, for a bar under the chart ("Soviet side")."""
+    return _short((side.label or side.name).split(" (")[0], 20)
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.0f}%"
+
+
+def _number(x: float) -> str:
+    return f"{x:.2f}"
+
+
+class Explorer:
+    """A live explorer of one case: strength sliders, move switches and a FigureWidget updated in place.
+
+    Parameters
+    ----------
+    case_or_chapter : Case or Chapter
+        A case (:func:`levelii_kit.load_case`) or a chapter (:func:`levelii_kit.chapter.setup`); a chapter's
+        strength overrides become the sliders' starting values.
+    moves_on : iterable of str, optional
+        Ids of the moves switched on at the start. ``None`` (the default) switches on the case's moves marked
+        ``default: true`` (what had already happened); they stay switchable.
+
+    Attributes
+    ----------
+    case : Case
+    sliders : dict of str to ipywidgets.FloatSlider
+        Constituency name to its strength slider (0 to ``max(3, 3 x`` its starting value), step 0.05).
+    toggles : dict of str to ipywidgets.Checkbox
+        Move id to its switch; the tooltip gives the Sebenius category, who makes the move and its cost.
+    figure : plotly.graph_objects.FigureWidget
+        Traces 0 and 1: support per constituency of side A and side B (horizontal bars); trace 2: the chance
+        of ratification of each side and the chance of agreement. The annotation named ``"outcome"`` states
+        the outcome. The same object for the explorer's life.
+    summary : ipywidgets.HTML
+        The result in words (escaped text, ``role="status"``, ``aria-live="polite"``).
+    widget : ipywidgets.VBox
+        The whole explorer, ready to display.
+    result : Result or None
+        The last solved result (``None`` when the last settings could not be solved).
+
+    Raises
+    ------
+    KeyError
+        ``moves_on`` names a move the case does not have.
+    ImportError
+        anywidget, which plotly's FigureWidget needs, is not installed.
+    """
+
+    def __init__(self, case_or_chapter, moves_on: Iterable[str] | None = None):
+        chapter_strengths: Mapping[str, float] = {}
+        if hasattr(case_or_chapter, "case") and hasattr(case_or_chapter, "params"):
+            self.case = case_or_chapter.case
+            chapter_strengths = dict(case_or_chapter.params.strengths)
+        else:
+            self.case = case_or_chapter
+        case = self.case
+        scenario = case.scenario
+        if moves_on is None:
+            start_moves = {m.id for m in case.moves if m.default}
+        else:
+            start_moves = set([moves_on] if isinstance(moves_on, str) else moves_on)
+            unknown = start_moves - set(case.move_ids)
+            if unknown:
+                raise KeyError(f"case {case.slug!r} has no move(s) {sorted(unknown)}; moves are {list(case.move_ids)}")
+        self.result: Result | None = None
+        self._hold = False
+        self._start = {c.name: float(chapter_strengths.get(c.name, c.strength)) for c in scenario.constituencies}
+        self._start_moves = frozenset(start_moves)
+
+        self.sliders: dict[str, ipywidgets.FloatSlider] = {}
+        side_boxes = []
+        for side in scenario.sides:
+            rows = [ipywidgets.HTML(f"<b>Strength at home: {_esc(side.label or side.name)}</b>")]
+            for c in side.constituencies:
+                value = self._start[c.name]
+                note = _plain(case.notes.get(c.name, "")) if case.notes else ""
+                tip = (f"{_plain(c.label or c.name)} ({_plain(side.label or side.name)}). "
+                       f"Strength at the start: {value:g}"
+                       + ("" if c.seated else "; not seated in the ratifying body at the start")
+                       + (f". Why: {note}" if note else "."))
+                slider = ipywidgets.FloatSlider(
+                    value=value, min=0.0, max=max(3.0, 3.0 * value), step=0.05, continuous_update=False,
+                    readout=True, readout_format=".2f", description=_plain(c.label or c.name), tooltip=tip,
+                    style={"description_width": "16em"}, layout=ipywidgets.Layout(width="100%"))
+                slider.observe(self._changed, names="value")
+                self.sliders[c.name] = slider
+                rows.append(slider)
+            side_boxes.append(ipywidgets.VBox(rows, layout=ipywidgets.Layout(width="100%")))
+
+        self.toggles: dict[str, ipywidgets.Checkbox] = {}
+        move_rows = [ipywidgets.HTML("<b>Helping moves</b> (hover for the Sebenius category and the cost)")]
+        for m in case.moves:
+            mv = m.move
+            tip = (f"{_plain(m.label)}. Sebenius category: {m.category}. Made by {mv.actor}, cost {mv.cost:g}."
+                   + (" Already in place at the start of the case." if m.default else "")
+                   + (f" What happened: {_plain(m.happened)}" if m.happened else ""))
+            box = ipywidgets.Checkbox(value=m.id in start_moves, description=f"{_plain(m.label)} [{m.category}]",
+                                      tooltip=tip, indent=False, layout=ipywidgets.Layout(width="auto"))
+            box.observe(self._changed, names="value")
+            self.toggles[m.id] = box
+            move_rows.append(box)
+        if not case.moves:
+            move_rows.append(ipywidgets.HTML("<i>This case has no helping moves.</i>"))
+        reset = ipywidgets.Button(description="Reset to the case", tooltip="Back to the case's strengths and moves")
+        reset.on_click(lambda _button: self.reset())
+        move_rows.append(reset)
+
+        self.summary = ipywidgets.HTML(layout=ipywidgets.Layout(width="100%"))
+        self.figure = self._make_figure()
+        controls = ipywidgets.HBox(
+            [ipywidgets.VBox(side_boxes, layout=ipywidgets.Layout(width="58%")),
+             ipywidgets.VBox(move_rows, layout=ipywidgets.Layout(width="42%", padding="0 0 0 1em"))],
+            layout=ipywidgets.Layout(width="100%"))
+        self.widget = ipywidgets.VBox([self.summary, self.figure, controls],
+                                      layout=ipywidgets.Layout(width="100%"))
+        self.update()
+
+    # ----------------------------------------------------------------------------------- state
+    @property
+    def moves_on(self) -> tuple[str, ...]:
+        """Ids of the moves switched on, in the case file's order."""
+        return tuple(mid for mid, box in self.toggles.items() if box.value)
+
+    @property
+    def strengths(self) -> dict[str, float]:
+        """Constituency name to the slider's strength."""
+        return {name: float(s.value) for name, s in self.sliders.items()}
+
+    def scenario(self):
+        """The scenario the controls describe: ``case.scenario_with(moves_on, strengths)``."""
+        return self.case.scenario_with(self.moves_on, self.strengths)
+
+    def reset(self) -> Result | None:
+        """Put every slider and switch back to its starting value, then update once."""
+        self._hold = True
+        try:
+            for name, slider in self.sliders.items():
+                slider.value = self._start[name]
+            for mid, box in self.toggles.items():
+                box.value = mid in self._start_moves
+        finally:
+            self._hold = False
+        return self.update()
+
+    def _changed(self, _change) -> None:
+        if not self._hold:
+            self.update()
+
+    # ----------------------------------------------------------------------------------- solving
+    def update(self) -> Result | None:
+        """Re-solve the scenario the controls describe and update the figure and the summary in place.
+
+        Returns
+        -------
+        Result or None
+            The single-scenario result, or ``None`` when these settings cannot be solved (for instance every
+            seated constituency of a side at strength 0); the summary then says why and the figure keeps the
+            last solvable state.
+        """
+        try:
+            result = solve(self.scenario())
+        except (ValueError, KeyError) as exc:
+            self.result = None
+            self.summary.value = self._status(f"These settings cannot be solved: {_plain(exc)}. Change a "
+                                              "slider or a switch, or press Reset.")
+            return None
+        self.result = result
+        self._draw(result)
+        self.summary.value = self._status(self._describe(result))
+        return result
+
+    # ----------------------------------------------------------------------------------- text
+    @staticmethod
+    def _status(text: str) -> str:
+        return (f'<div role="status" aria-live="polite" style="font-size:1.05em; line-height:1.45">'
+                f'{html.escape(text, quote=False)}</div>')
+
+    def _issue_text(self, result: Result, scale: bool) -> str:
+        parts = []
+        for issue, value in zip(self.case.scenario.issues, result.point[0]):
+            text = f"{_plain(issue.label or issue.name)} = {_number(value)}"
+            if scale and (issue.low_label or issue.high_label):
+                text += (f" (on a scale from {issue.low:g}, {_plain(issue.low_label) or 'low'}, "
+                         f"to {issue.high:g}, {_plain(issue.high_label) or 'high'})")
+            parts.append(text)
+        return "; ".join(parts)
+
+    def _term_labels(self, result: Result) -> list[str]:
+        names = [t for t, on in zip(result.batch.term_names, result.terms[0]) if on]
+        labels = []
+        for name in names:
+            try:
+                labels.append(_plain(self.case.scenario.term(name).label or name))
+            except KeyError:
+                labels.append(name)
+        return labels
+
+    @staticmethod
+    def _chance(result: Result) -> float:
+        return float(result.probability[0]) if bool(result.agreed[0]) else 0.0
+
+    def _describe(self, result: Result) -> str:
+        chance = self._chance(result)
+        sides = self.case.scenario.sides
+        text = f"Chance of agreement: {_pct(chance)} ({chance_in_words(chance)}). "
+        text += " ".join(f"{_plain(side.label or side.name)} ratifies with a chance of "
+                         f"{_pct(float(result.side_probability[0, s]))}."
+                         for s, side in enumerate(sides))
+        if bool(result.agreed[0]):
+            text += f" Outcome: a deal at {self._issue_text(result, scale=True)}"
+            terms = self._term_labels(result)
+            text += (f", with {', '.join(terms)}." if terms else ".")
+        else:
+            text += (f" Outcome: no deal ({_plain(result.reason[0])}); the best any proposal could reach is a "
+                     f"chance of {_pct(float(result.best_probability[0]))}.")
+        moves = [_plain(self.case.move(m).label) for m in self.moves_on]
+        text += f" Moves on: {'; '.join(moves) if moves else 'none'}."
+        changed = [name for name, value in self.strengths.items() if abs(value - self._start[name]) > 1e-9]
+        if changed:
+            text += " Strengths changed: " + ", ".join(
+                f"{_plain(self.case.scenario.constituency(n).label or n)} {self._start[n]:g} to "
+                f"{self.strengths[n]:g}" for n in changed) + "."
+        return text
+
+    def _outcome_annotation(self, result: Result) -> str:
+        chance = self._chance(result)
+        if bool(result.agreed[0]):
+            head = f"<b>Deal</b>: {_esc(self._issue_text(result, scale=False))}"
+        else:
+            head = f"<b>No deal</b>: {_esc(result.reason[0])}"
+        return f"{head}  |  chance of agreement <b>{_pct(chance)}</b> ({chance_in_words(chance)})"
+
+    # ----------------------------------------------------------------------------------- figure
+    def _axis_labels(self) -> list[str]:
+        cons = self.case.scenario.constituencies
+        labels = [_short(c.label or c.name) for c in cons]
+        if len(set(labels)) < len(labels):
+            labels = [f"{_short(c.label or c.name, _LABEL_WIDTH - len(c.name) - 3)} ({c.name})" for c in cons]
+        return [html.escape(label, quote=False) for label in labels]
+
+    def _make_figure(self):
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+
+        scenario = self.case.scenario
+        sides = scenario.sides
+        labels = self._axis_labels()
+        names = scenario.constituency_names
+        side_of = [s for s, side in enumerate(sides) for _ in side.constituencies]
+        self._rows = [[i for i, s in enumerate(side_of) if s == k] for k in range(2)]
+        base = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.08,
+                             subplot_titles=("Support for the proposal, per constituency",
+                                             "Chance of ratifying"))
+        for k, side in enumerate(sides):
+            rows = self._rows[k]
+            base.add_trace(go.Bar(
+                orientation="h", y=[labels[i] for i in rows], x=[0.0] * len(rows), name=_esc(side.label or side.name),
+                legendgroup=side.name, marker={"color": SIDE_COLOURS[k]}, text=[""] * len(rows),
+                textposition="outside", cliponaxis=False, hoverinfo="text", hovertext=[""] * len(rows),
+                meta={"side": side.name, "constituencies": [names[i] for i in rows]}), row=1, col=1)
+        base.add_trace(go.Bar(
+            x=[_esc(_side_short(side)) for side in sides] + ["Agreement"], y=[0.0, 0.0, 0.0],
+            marker={"color": [SIDE_COLOURS[0], SIDE_COLOURS[1], AGREEMENT_COLOUR]}, text=["", "", ""],
+            textposition="outside", cliponaxis=False, showlegend=False, hoverinfo="text", hovertext=["", "", ""],
+            meta={"bars": [side.name for side in sides] + ["agreement"]}), row=1, col=2)
+        base.update_xaxes(range=[0, 1.12], tickformat=".0%", title_text="support at the proposal", row=1, col=1)
+        base.update_yaxes(autorange="reversed", row=1, col=1)
+        base.update_yaxes(range=[0, 1.12], tickformat=".0%", row=1, col=2)
+        base.add_annotation(name="outcome", text="", xref="paper", yref="paper", x=0.0, y=1.09, xanchor="left",
+                            yanchor="bottom", showarrow=False, align="left", font={"size": 15})
+        base.update_layout(
+            width=_FIGURE_WIDTH, height=_FIGURE_HEIGHT, margin={"l": 10, "r": 20, "t": 80, "b": 90}, bargap=0.25,
+            legend={"orientation": "h", "x": 0.0, "y": -0.2, "xanchor": "left", "yanchor": "top"},
+            meta={"summary": ""}, template="plotly_white")
+        try:
+            return go.FigureWidget(base)
+        except ImportError as exc:  # plotly raises this when anywidget is missing
+            raise ImportError("levelii_kit.widgets needs anywidget (plotly's FigureWidget is an anywidget): "
+                              "pip install anywidget") from exc
+
+    def _draw(self, result: Result) -> None:
+        b = result.batch
+        support = result.support[0]
+        seated = b.seated[0]
+        strength = b.strength[0]
+        blocking = b.blocking[0]
+        cons = self.case.scenario.constituencies
+        fig = self.figure
+        with fig.batch_update():
+            for k in range(2):
+                rows = self._rows[k]
+                trace = fig.data[k]
+                trace.x = [float(support[i]) for i in rows]
+                trace.text = [_pct(float(support[i])) if seated[i] else "not seated" for i in rows]
+                trace.marker.opacity = [1.0 if seated[i] else 0.35 for i in rows]
+                trace.hovertext = [
+                    f"{_esc(cons[i].label or cons[i].name)}<br>support {_pct(float(support[i]))}, "
+                    f"strength {float(strength[i]):.2f}"
+                    + (f", veto weight {float(blocking[i]):.2f}" if blocking[i] > 0 else "")
+                    + ("" if seated[i] else "<br>not seated: does not vote") for i in rows]
+            chance = self._chance(result)
+            bars = [float(result.side_probability[0, 0]), float(result.side_probability[0, 1]), chance]
+            fig.data[2].y = bars
+            fig.data[2].text = [_pct(p) for p in bars]
+            fig.data[2].hovertext = [
+                f"{_esc(side.label or side.name)} ratifies: {_pct(p)}"
+                for side, p in zip(self.case.scenario.sides, bars)] + [f"chance of agreement: {_pct(chance)}"]
+            for ann in fig.layout.annotations:
+                if ann.name == "outcome":
+                    ann.text = self._outcome_annotation(result)
+            fig.layout.meta = {"summary": self._describe(result)}
+        _sync_state(fig)
+
+
+def _sync_state(fig) -> None:
+    """Copy the figure into the widget state that a new view starts from.
+
+    A FigureWidget sends each in-place edit to the views that exist, but a view created later (Voila asks for
+    every widget's state after the notebook has run; a FigureWidget inside a box never gets its own
+    ``_repr_mimebundle_`` call, which is where plotly copies it) starts from ``_widget_data`` and
+    ``_widget_layout``. Without this copy, Voila would show the bars of the figure as built, before the
+    first solve. The frontend model ignores changes of these two traits (its views are driven by the edit
+    messages), so live views are not redrawn twice.
+    """
+    from copy import deepcopy
+
+    if hasattr(fig, "_widget_data") and hasattr(fig, "_layout_obj"):
+        fig._widget_data = deepcopy(fig._data)
+        fig._widget_layout = deepcopy(fig._layout_obj._props)
+
+
+def explorer(case_or_chapter, moves_on: Iterable[str] | None = None) -> ipywidgets.VBox:
+    """A live explorer of a case: a slider per constituency strength, a switch per move, a live figure.
+
+    Parameters
+    ----------
+    case_or_chapter : Case or Chapter
+        A case (:func:`levelii_kit.load_case`) or a chapter (:func:`levelii_kit.chapter.setup`).
+    moves_on : iterable of str, optional
+        Moves switched on at the start; ``None`` means the case's ``default: true`` moves.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Display it in a notebook (or serve it with ``levelii present``). The :class:`Explorer` behind it is
+        its ``explorer`` attribute.
+
+    Examples
+    --------
+    >>> import levelii_kit as lk
+    >>> box = explorer(lk.load_case("two_level_basics"))           # doctest: +SKIP
+    >>> box.explorer.sliders["B_hawk"].value = 2.0                  # doctest: +SKIP
+    """
+    ex = Explorer(case_or_chapter, moves_on=moves_on)
+    box = ex.widget
+    box.explorer = ex
+    return box

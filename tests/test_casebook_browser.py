@@ -1,0 +1,139 @@
+"""The real casebook, built once, opened page by page in Debian's Chromium with every outside request blocked.
+
+Checks (issue: the HTML casebook): zero blocked requests, zero console errors, every plotly figure drawn, a
+what-if slider step and a button that switch the figure to their precomputed data, no serious or critical
+axe-core violation on the index and every chapter page, each figure with a title and a text summary, no
+http(s) script or stylesheet, one plotly.min.js per edition, the student edition free of instructor and
+solution text, the instructor edition with it.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import levelii_kit as lk
+from browser_support import axe_problems, open_page
+from levelii_kit.build import build_casebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.xdist_group("casebook")]
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUGS = sorted(p.parent.name for p in lk.list_cases())
+EDITIONS = ("student", "instructor")
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real") / "casebook"
+    build_casebook(out=out, cases_dir=ROOT / "cases", progress=lambda *a, **k: None)
+    return out
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.refs.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.refs.append(attrs["href"])
+
+
+def test_static_checks(book):
+    for edition in EDITIONS:
+        folder = book / edition
+        assert len(list(book.rglob("plotly.min.js"))) == len(EDITIONS)
+        assert (folder / "plotly.min.js").exists()
+        pages = sorted(folder.glob("*.html"))
+        assert {f"{s}.html" for s in SLUGS} <= {p.name for p in pages}
+        for page in pages:
+            parser = _Refs()
+            parser.feed(page.read_text(encoding="utf-8"))
+            assert not [r for r in parser.refs if re.match(r"(https?:)?//", r)], page
+        sizes = [(folder / f"{s}.html").stat().st_size for s in SLUGS]
+        assert statistics.median(sizes) <= 600 * 1024, sizes
+    for slug in SLUGS:
+        student = (book / "student" / f"{slug}.html").read_text(encoding="utf-8")
+        teacher = (book / "instructor" / f"{slug}.html").read_text(encoding="utf-8")
+        for marker in (f"INSTRUCTOR-MARKER-{slug}", f"SOLUTION-MARKER-{slug}"):
+            assert marker not in student and marker in teacher
+        assert "injected-parameters" not in student
+
+
+def test_every_page_offline_and_every_figure_drawn(book, tab):
+    pages = sorted(book.rglob("*.html"))
+    for path in pages:
+        n = open_page(tab, path)
+        if path.stem in SLUGS:
+            assert n >= 3, f"{path}: expected the chapter's figures"
+            info = tab.page.evaluate("""() => [...document.querySelectorAll('.cb-plot')].map(d => ({
+                title: (d.layout && d.layout.title && d.layout.title.text) || '',
+                summary: (d.layout && d.layout.meta && d.layout.meta.summary) || ''}))""")
+            assert all(i["title"] and i["summary"] for i in info), (path, info)
+    assert tab.blocked == []
+    assert tab.errors == []
+
+
+def _whatif(page):
+    return page.evaluate("""() => {
+        const gd = [...document.querySelectorAll('.cb-plot')].find(d => d.layout.sliders && d.layout.sliders.length
+                                                                     && d.layout.updatemenus && d.layout.updatemenus.length);
+        if (!gd) return null;
+        gd.id = 'whatif-under-test';
+        return {active: gd.layout.sliders[0].active, n_steps: gd.layout.sliders[0].steps.length,
+                n_buttons: gd.layout.updatemenus[0].buttons.length, visible: gd.data.map(t => t.visible)};
+    }""")
+
+
+STEP_ARGS = "(k) => document.getElementById('whatif-under-test').layout.sliders[0].steps[k].args[0].visible"
+BUTTON_ARGS = "(k) => document.getElementById('whatif-under-test').layout.updatemenus[0].buttons[k].args[0].visible"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_whatif_slider_and_buttons(book, tab, slug):
+    """A slider step and a button each switch the figure to the data precomputed for them."""
+    page = tab.page
+    open_page(tab, book / "student" / f"{slug}.html")
+    state = _whatif(page)
+    assert state, f"{slug}: no what-if figure with a slider and buttons"
+    gd = page.locator("#whatif-under-test")
+    gd.scroll_into_view_if_needed()
+    target = 0 if state["active"] == state["n_steps"] - 1 else state["n_steps"] - 1
+    labels = gd.locator(".slider-container .slider-label")   # the first label is the current value
+    box = labels.nth(target + 1).bounding_box()
+    rail = gd.locator(".slider-container .slider-rail-touch-rect").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, rail["y"] + rail["height"] / 2)
+    page.wait_for_function(
+        "(k) => { const gd = document.getElementById('whatif-under-test');"
+        " return gd.layout.sliders[0].active === k && JSON.stringify(gd.data.map(t => t.visible))"
+        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }", arg=target, timeout=10_000)
+    after_slider = _whatif(page)
+    assert after_slider["visible"] != state["visible"], f"{slug}: the slider step did not change the figure"
+    assert after_slider["visible"] == page.evaluate(STEP_ARGS, target)
+    button = state["n_buttons"] - 1
+    page.wait_for_timeout(200)
+    gd.locator(".updatemenu-button").nth(button).click()
+    page.wait_for_function(
+        "(k) => { const gd = document.getElementById('whatif-under-test');"
+        " return JSON.stringify(gd.data.map(t => t.visible))"
+        " === JSON.stringify(gd.layout.updatemenus[0].buttons[k].args[0].visible); }", arg=button, timeout=10_000)
+    after_button = _whatif(page)
+    assert after_button["visible"] == page.evaluate(BUTTON_ARGS, button)
+    assert after_button["active"] == target                     # the button keeps the slider's step
+    assert tab.blocked == [] and tab.errors == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_axe(book, tab, edition):
+    problems = []
+    for name in ["index.html"] + [f"{s}.html" for s in SLUGS]:
+        open_page(tab, book / edition / name)
+        problems += axe_problems(tab, f"{edition}/{name}")
+    assert problems == []
