@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: test casebook lab present bench clean browser-tools
+.PHONY: test casebook lab bench clean browser-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab cases/
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --casebook
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -59,7 +59,23 @@ def cases(quick):
     base = case.scenario_with(["their_hawk_veto"]).with_constituency("B_dove", noise=0.05)
     moves = [m.move for m in case.moves] + [lk.Restraint("A", threat_cut=0.05), lk.Consult("A", target="B_hawk")]
     attribution_batch = lk.ScenarioBatch.from_scenarios(lk.subset_scenarios(base, moves))
+    from levelii_kit.widgets import explorer
+
+    german = lk.load_case("german_unification")
+    box = explorer(german)
+    ex = box.explorer
+    slider = next(iter(ex.sliders.values()))
+    values = [slider.min + (slider.max - slider.min) * k / 10 for k in range(11)]
+    state = {"k": 0}
+
+    def widget_update():
+        state["k"] = (state["k"] + 1) % len(values)
+        slider.value = values[state["k"]]  # the observer re-solves and updates the FigureWidget in place
+
+    german_scenario = german.scenario
     return [
+        ("widget update, german_unification (model + FigureWidget)", widget_update,
+         lambda: numpy_pass(german_scenario.batch()), 0.05, 30),
         ("one scenario end to end (solve, ZOPA, both win-sets)", end_to_end, lambda: numpy_pass(one), 0.005, 50),
         (f"{smooth.size:,} smooth 1-D scenarios", lambda: lk.solve(smooth), lambda: numpy_pass(smooth), 1.0 / scale, 5),
         (f"{crisp.size:,} crisp 1-D scenarios", lambda: lk.solve(crisp), lambda: numpy_pass(crisp), 1.5 / scale, 5),
@@ -71,16 +87,25 @@ def cases(quick):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a smoke run")
+    parser.add_argument("--casebook", action="store_true", help="also time papermill per chapter and the whole build")
     args = parser.parse_args(argv)
     print(f"levelii_kit benchmarks (median of repeats; numpy {np.__version__}; python {sys.version.split()[0]})")
     print(f"{'benchmark':58s} {'median':>10s} {'baseline':>10s} {'ratio':>8s} {'target':>8s}")
     failed = 0
     for label, fn, baseline, target, repeats in cases(args.quick):
+        if label.startswith("widget update"):
+            solve_only = median_time(lambda: lk.solve(lk.load_case("german_unification").scenario), repeats)
         t = median_time(fn, repeats)
         b = median_time(baseline, repeats)
         ok = t <= target
         failed += not ok
         print(f"{label:58s} {t * 1e3:8.1f}ms {b * 1e3:8.2f}ms {t / b:7.0f}x {target * 1e3:6.0f}ms {'ok' if ok else 'SLOW'}")
+        if label.startswith("widget update"):
+            print(f"{'  (of which the model alone: load + solve)':58s} {solve_only * 1e3:8.1f}ms")
+    if args.casebook:
+        import bench_casebook
+
+        bench_casebook.main()
     return 0
 
 
