@@ -55,12 +55,13 @@ def main():
         empty = tmp / "empty.ipynb"
         empty_notebook(empty)
         floor = statistics.median(timed(lambda: papermill.execute_notebook(
-            str(empty), str(tmp / "out.ipynb"), kernel_name="python3", progress_bar=False)) for _ in range(3))
+            str(empty), str(tmp / "out.ipynb"), kernel_name="python3", progress_bar=False,
+            request_save_on_cell_execute=False)) for _ in range(3))
         print(f"{'papermill, one chapter (defaults)':44s} {'median':>9s} {'empty nb':>9s} {'ratio':>6s}")
         for chapter in discover_chapters(ROOT / "cases"):
             t = statistics.median(timed(lambda: papermill.execute_notebook(
                 str(chapter.notebook), str(tmp / "out.ipynb"), kernel_name="python3", cwd=str(chapter.folder),
-                progress_bar=False)) for _ in range(2))
+                progress_bar=False, request_save_on_cell_execute=False)) for _ in range(2))
             print(f"  {chapter.slug:42s} {t:8.2f}s {floor:8.2f}s {t / floor:5.1f}x")
         cases = empty_cases(tmp)
         floor_build = timed(lambda: build_casebook(out=tmp / "floor" / "casebook", cases_dir=cases, progress=quiet))

@@ -62,6 +62,8 @@ def scaled_logistic(value, scale):
     value = np.asarray(value, dtype=float)
     scale = np.asarray(scale, dtype=float)
     crisp = scale <= 0
+    if crisp.all():
+        return np.broadcast_to((value >= -EPS).astype(float), np.broadcast_shapes(value.shape, scale.shape)).copy()
     safe = np.where(crisp, 1.0, scale)
     with np.errstate(invalid="ignore", over="ignore"):
         smooth = expit(value / safe)

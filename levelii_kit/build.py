@@ -394,6 +394,7 @@ def _run_chapter_process(job: Mapping[str, Any], running: dict[str, subprocess.P
     """Run one chapter in a fresh Python process and return its outcome (never raises)."""
     start = time.perf_counter()
     env = dict(os.environ)
+    env["LEVELII_STATIC_BUILD"] = "1"  # no kernel in the HTML: the live widget explorer is skipped
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     result_path = Path(job["result"])

@@ -423,7 +423,9 @@ class ScenarioBatch:
         return self.strength * self.seated
 
     def take(self, index) -> "ScenarioBatch":
-        """Return the sub-batch at ``index`` (an int, slice or index array)."""
+        """Return the sub-batch at ``index`` (an int, slice or index array); a slice gives views, not copies."""
+        if isinstance(index, slice):
+            return self.replace(**{f: getattr(self, f)[index] for f in self._PER_SCENARIO})
         index = np.atleast_1d(np.arange(self.size)[index])
         return self.replace(**{f: getattr(self, f)[index] for f in self._PER_SCENARIO})
 

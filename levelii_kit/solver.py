@@ -449,7 +449,8 @@ def _solve_textbook_crisp_1d(batch):
     xstar, _span = _nash_point_1d(batch, combos, weights)
     ends = np.concatenate([theta - r, theta + r], 1)
     ends = np.where(np.isnan(ends), low, ends)
-    cand = np.clip(np.concatenate([xstar, ends, np.full((n, 1), low), np.full((n, 1), high)], 1), low, high)
+    # an interval reaching past the range is clipped to its end, so the range's ends need no candidates of their own
+    cand = np.clip(np.concatenate([xstar, ends], 1), low, high)
     w = batch.weights()
     gamma = batch.gamma
     root = np.sqrt(batch.effective_salience()[..., 0])
@@ -459,12 +460,19 @@ def _solve_textbook_crisp_1d(batch):
     feasible = None
     for s in (0, 1):
         idx = np.flatnonzero(batch.side_of == s)
-        ws = w[:, idx]
-        inside = np.abs(cand[:, :, None] - theta[:, None, idx]) <= (r[:, idx] + 1e-12)[:, None, :]  # NaN: False
-        ok = np.einsum("ngi,ni->ng", inside, ws) >= batch.quota[:, s, None] * ws.sum(1)[:, None] - 1e-9
-        veto = (batch.blocking[:, idx] * batch.seated[:, idx]) >= 1
-        if veto.any():
-            ok &= ~(veto[:, None, :] & ~inside).any(-1)
+        share = np.zeros(cand.shape)
+        ok_veto = None
+        veto = (batch.blocking * batch.seated) >= 1
+        for i in idx:  # a loop over constituencies of (N, G) arrays, not over scenarios
+            inside = np.abs(cand - theta[:, i, None]) <= (r[:, i] + 1e-12)[:, None]  # NaN radius: False
+            if w[:, i].any():
+                share += w[:, i, None] * inside
+            if veto[:, i].any():
+                vi = inside | ~veto[:, i, None]
+                ok_veto = vi if ok_veto is None else ok_veto & vi
+        ok = share >= batch.quota[:, s, None] * w[:, idx].sum(1)[:, None] - 1e-9
+        if ok_veto is not None:
+            ok &= ok_veto
         joint = ok if joint is None else joint & ok
         leader = batch.leaders[s]
         surplus = np.abs(cand - theta[:, leader, None])
@@ -669,7 +677,7 @@ def solve_batch(batch: ScenarioBatch, chunk: int | None = None) -> Result:
         combos = 2 ** len(batch.term_names)
         per_row = combos * (_grid.GRID_2D ** 2 * len(batch.names) if batch.n_issues == 2 else 4 * len(batch.names) + 8)
         if batch.n_issues == 1 and _is_textbook_crisp(batch):
-            per_row = 2 * len(batch.names) + 3
+            per_row = 60  # ~16k rows a chunk: (N, 2n+3) temporaries stay in cache
         if batch.n_issues == 1 and (batch.noise > 0).any():
             per_row = combos * 65
         chunk = max(1, _CHUNK_ELEMENTS // per_row)

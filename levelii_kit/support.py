@@ -115,9 +115,13 @@ def evaluate(batch, x, z=None, crisp: bool = False) -> Evaluation:
     x, z = _prepare(batch, x, z)
     sal = batch.effective_salience()
     tol = batch.effective_tolerance()
-    diff = x[:, :, None, :] - batch.ideal[:, None, :, :]
-    dist2 = (sal[:, None] * diff * diff).sum(-1)
-    loss = np.sqrt(dist2) if batch.gamma == 1 else dist2
+    if batch.n_issues == 1:  # |x - theta| sqrt(sigma): no squares and roots for one issue
+        dist = np.abs(x[:, :, None, 0] - batch.ideal[:, None, :, 0]) * np.sqrt(sal[:, None, :, 0])
+        loss = dist if batch.gamma == 1 else dist * dist
+    else:
+        diff = x[:, :, None, :] - batch.ideal[:, None, :, :]
+        dist2 = (sal[:, None] * diff * diff).sum(-1)
+        loss = np.sqrt(dist2) if batch.gamma == 1 else dist2
     base = tol**batch.gamma + batch.efficiency * batch.payment - batch.threat
     gain = base[:, None, :] - loss
     if len(batch.term_names):

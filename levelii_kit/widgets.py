@@ -15,6 +15,8 @@ installed.
 """
 from __future__ import annotations
 
+import os
+
 import html
 from typing import Any, Iterable, Mapping
 
@@ -22,7 +24,10 @@ import ipywidgets
 
 from .solver import Result, solve
 
-__all__ = ["Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
+#: Set while the static HTML casebook is built: the live explorer is not executed then.
+STATIC_BUILD_ENV = "LEVELII_STATIC_BUILD"
+
+__all__ = ["STATIC_BUILD_ENV", "Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
 
 #: Bar colours of side A and side B (Okabe-Ito blue and vermillion: safe for colour-blind readers).
 SIDE_COLOURS = ("#0072B2", "#D55E00")
@@ -435,7 +440,17 @@ def explorer(case_or_chapter, moves_on: Iterable[str] | None = None) -> ipywidge
     >>> import levelii_kit as lk
     >>> box = explorer(lk.load_case("two_level_basics"))           # doctest: +SKIP
     >>> box.explorer.sliders["B_hawk"].value = 2.0                  # doctest: +SKIP
+
+    Notes
+    -----
+    While the HTML casebook is built (``LEVELII_STATIC_BUILD`` set by :mod:`levelii_kit.build`) there is no
+    kernel to drive widgets, so the explorer returns a short note instead; the chapters' precomputed what-if
+    figures stand in for it there.
     """
+    if os.environ.get(STATIC_BUILD_ENV):
+        from IPython.display import Markdown
+
+        return Markdown("*The live explorer runs in JupyterLab or with `levelii present`.*")
     ex = Explorer(case_or_chapter, moves_on=moves_on)
     box = ex.widget
     box.explorer = ex
