@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from site_support import PARAMETERS, build_fixture_site
 
 from levelii_kit.build import BuildError, build_casebook, discover_chapters, execute_chapters
 from levelii_kit.site import (
@@ -34,7 +35,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
 SLUGS = ("tiny_basics", "tiny_treaty")
 EDITIONS = ("student", "instructor")
 SITE_PAGES = ("index.html", "glossary.html", "bibliography.html", "how-to-use-in-class.html", "self-study-guide.html")
-PARAMETERS = {"tiny_basics": {"hawk_strength": 0.6}}
+
 MAX_CHAPTER_PAGE = 600_000  # bytes, without plotly.min.js (the design's "hundreds of KB")
 
 
@@ -69,28 +70,6 @@ def digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def build_fixture_site(tmp_path_factory) -> Path:
-    """Build the fixture casebook (both editions) once per test process.
-
-    tests/test_site_browser.py has the same helper, so that the two modules share one build
-    per xdist worker (the base temp folder is per worker). The progress lines are kept in
-    ``progress.txt`` beside the casebook.
-    """
-    out = tmp_path_factory.getbasetemp() / "fixture-casebook" / "casebook"
-    if not (out / "index.html").exists():
-        lines: list[str] = []
-        build_casebook(
-            out=out,
-            cases_dir=FIXTURES / "cases",
-            casebook_dir=CASEBOOK,
-            parameters=PARAMETERS,
-            validate=False,  # the fixture case files hold only the fields the build reads
-            progress=lines.append,
-        )
-        (out.parent / "progress.txt").write_text("\n".join(lines), encoding="utf-8")
-    return out
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import types
 from pathlib import Path
 
 import pytest
+from site_support import build_fixture_site
 from browser_support import axe_problems, open_page
 
 from levelii_kit.build import build_casebook
@@ -30,23 +31,6 @@ DEALS = [i / 10 for i in range(11)]
 
 def support(strength, deal, shift=0.0):
     return round(max(0.0, min(1.0, 1.0 - strength * deal + shift)), 4)
-
-
-def build_fixture_site(tmp_path_factory) -> Path:
-    """Build the fixture casebook once per test process (same helper as in test_site.py)."""
-    out = tmp_path_factory.getbasetemp() / "fixture-casebook" / "casebook"
-    if not (out / "index.html").exists():
-        lines: list[str] = []
-        build_casebook(
-            out=out,
-            cases_dir=FIXTURES / "cases",
-            casebook_dir=REPO / "casebook",
-            parameters={"tiny_basics": {"hawk_strength": 0.6}},
-            validate=False,  # the fixture case files hold only the fields the build reads
-            progress=lines.append,
-        )
-        (out.parent / "progress.txt").write_text("\n".join(lines), encoding="utf-8")
-    return out
 
 
 @pytest.fixture(scope="session")

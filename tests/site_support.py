@@ -1,0 +1,31 @@
+"""The fixture casebook shared by tests/test_site.py and tests/test_site_browser.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from levelii_kit.build import build_casebook
+
+REPO = Path(__file__).resolve().parents[1]
+CASEBOOK = REPO / "casebook"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
+PARAMETERS = {"tiny_basics": {"hawk_strength": 0.6}}
+
+
+def build_fixture_site(tmp_path_factory) -> Path:
+    """Build the fixture casebook (both editions) once per test process (xdist worker).
+
+    The progress lines are kept in ``progress.txt`` beside the casebook.
+    """
+    out = tmp_path_factory.getbasetemp() / "fixture-casebook" / "casebook"
+    if not (out / "index.html").exists():
+        lines: list[str] = []
+        build_casebook(
+            out=out,
+            cases_dir=FIXTURES / "cases",
+            casebook_dir=CASEBOOK,
+            parameters=PARAMETERS,
+            validate=False,  # the fixture case files hold only the fields the build reads
+            progress=lines.append,
+        )
+        (out.parent / "progress.txt").write_text("\n".join(lines), encoding="utf-8")
+    return out
