@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from site_support import PARAMETERS, build_fixture_site
+from site_support import build_fixture_site
 
 from levelii_kit.build import BuildError, build_casebook, discover_chapters, execute_chapters
 from levelii_kit.site import (
