@@ -32,11 +32,14 @@ def term_combinations(batch):
 
 
 def crisp_radius(batch, combos):
-    """Radii of the crisp acceptable intervals in 1-D, shape (N, C, n); NaN where empty, inf where unbounded."""
+    """Radii of the crisp acceptable intervals in 1-D, shape (N, C, n); NaN where empty, inf where unbounded.
+
+    ``combos`` holds term inclusions, shared (C, M) or per scenario (N, C, M)."""
     gamma = batch.gamma
     sal = batch.effective_salience()[..., 0]
     base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
-    reach = base[:, None, :] + np.einsum("cm,nim->nci", combos, batch.term_value)
+    spec = "ncm,nim->nci" if combos.ndim == 3 else "cm,nim->nci"  # per-scenario or shared combinations
+    reach = base[:, None, :] + np.einsum(spec, combos, batch.term_value)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(reach >= 0, np.maximum(reach, 0) ** (1.0 / gamma), np.nan) / np.sqrt(sal)[:, None, :]
     r = np.where((sal[:, None, :] == 0) & (reach >= 0), np.inf, r)

@@ -127,6 +127,44 @@ class Ledger:
         """The largest total cost at which the moves still pay (:math:`\\Delta E` itself)."""
         return self.gross
 
+    def effects(self, measure: str = "probability"):
+        """Each move's effect alone, last in, and its Shapley share, read off the solved subsets (no new solve).
+
+        *Alone*: the move is the only one on; *last in*: what the full set loses without it. Moves that are
+        complements do little alone and much last in.
+
+        Parameters
+        ----------
+        measure : {"probability", "gross"}
+            The chance of agreement, or the helper's expected value.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> from levelii_kit import canonical_scenario, Mollify, Empower
+        >>> s = canonical_scenario().with_constituency("B_hawk", blocking=1.0, threat=0.4, tolerance=0.9)
+        >>> led = helper_ledger(s, [Mollify("A", target="B_hawk", amount=0.1), Empower("A", target="B_dove", factor=2)])
+        >>> led.effects()["alone"].tolist()
+        [1.0, 0.0]
+        """
+        import pandas as pd
+
+        if measure not in ("probability", "gross"):
+            raise ValueError(f"measure must be 'probability' or 'gross', got {measure!r}")
+        r = self.results
+        value = r.chance if measure == "probability" else r.expected[:, self.helper]
+        m = len(self.names)
+        full = 2**m - 1
+        bits = [1 << j for j in range(m)]
+        return pd.DataFrame({
+            "alone": [value[b] - value[0] for b in bits],
+            "last in": [value[full] - value[full ^ b] for b in bits],
+            "Shapley share": self.shapley[measure if measure == "probability" else "gross"],
+        }, index=pd.Index(list(self.names), name="move"))
+
     def table(self):
         """Per-move Shapley attribution and cost, as a pandas DataFrame."""
         import pandas as pd

@@ -384,12 +384,6 @@ def _pick(batch, cand_x, cand_z, ev, obj):
     return pick, feasible, best_prob
 
 
-def _take(ev, rows, pick):
-    from .support import Evaluation
-
-    return Evaluation(**{f: getattr(ev, f)[rows, pick][:, None] for f in ev.__dataclass_fields__})
-
-
 def _split_choice(batch, cand_x, ev, allowed):
     """SplitZOPA: the point a share beta across the ZOPA (at confidence c), per allowed term combination."""
     n = batch.size

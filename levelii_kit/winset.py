@@ -100,7 +100,7 @@ def _runs(points, inside):
 
 def _crisp_1d(batch, which, confidence, z):
     n = batch.size
-    r = _radius_for(batch, z)
+    r = _grid.crisp_radius(batch, z[:, None, :])[0][:, 0, :]
     theta = batch.ideal[:, :, 0]
     low, high = batch.low[0], batch.high[0]
     lo = np.where(np.isnan(r), high, theta - r)
@@ -115,16 +115,6 @@ def _crisp_1d(batch, which, confidence, z):
     intervals, _, _ = _runs(pts, inside)
     size = np.nansum(intervals[:, :, 1] - intervals[:, :, 0], 1)
     return WinSet(intervals=intervals, size=size)
-
-
-def _radius_for(batch, z):
-    gamma = batch.gamma
-    sal = batch.effective_salience()[..., 0]
-    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
-    reach = base + np.einsum("nm,nim->ni", z, batch.term_value)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(reach >= 0, np.maximum(reach, 0) ** (1.0 / gamma), np.nan) / np.sqrt(sal)
-    return np.where((sal == 0) & (reach >= 0), np.inf, r)
 
 
 def _smooth_1d(batch, which, confidence, z, size):

@@ -210,6 +210,15 @@ def _tighten(s, bound, below=True):
     return replace(s, sides=(replace(a, constituencies=a.constituencies + (c,)), s.sides[1]))
 
 
+def _interior_deal(s):
+    """Solve a crisp scenario with a deal inside a contiguous feasible set: (result, outcome, feasible points)."""
+    r0 = lk.solve(s)
+    assume(r0.agreed[0])
+    xs, contiguous = _feasible(s)
+    assume(contiguous and xs.size > 4)
+    return r0, r0.point[0, 0], xs
+
+
 def _feasible(s):
     ev = lk.evaluate(s, X)
     ok = (ev.joint[0] >= 0.5) & (ev.surplus[0] > 0).all(-1)
@@ -220,11 +229,7 @@ def _feasible(s):
 
 @given(scenarios(crisp=True, veto=True), st.floats(0, 1))
 def test_p09a_schelling_crisp(s, u):
-    r0 = lk.solve(s)
-    assume(r0.agreed[0])
-    xs, contiguous = _feasible(s)
-    assume(contiguous and xs.size > 4)
-    d = r0.point[0, 0]
+    r0, d, xs = _interior_deal(s)
     lo = xs.min()
     assume(d - lo > 0.02)
     # (i) a constraint that does not bind changes nothing
@@ -261,11 +266,7 @@ def test_p09b_smooth_schelling_hump():
 
 @given(scenarios(crisp=True, veto=True), st.floats(0.1, 0.9))
 def test_p09c_direction_matters(s, u):
-    r0 = lk.solve(s)
-    assume(r0.agreed[0])
-    xs, contiguous = _feasible(s)
-    assume(contiguous and xs.size > 4)
-    d = r0.point[0, 0]
+    r0, d, xs = _interior_deal(s)
     hi = xs.max()
     assume(hi - d > 0.02)
     c = d + 0.005 + u * (hi - d - 0.01)
