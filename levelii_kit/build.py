@@ -49,6 +49,7 @@ __all__ = [
     "build_casebook",
     "discover_chapters",
     "execute_chapters",
+    "execute_notebook",
 ]
 
 #: Default time limit for one chapter, in seconds (wall clock; also the per-cell limit).
@@ -358,6 +359,8 @@ def execute_chapters(
                 result = future.result()
                 results[result["slug"]] = result
                 status = "ok" if result["ok"] else f"FAILED: {result['ename']}"
+                if result.get("kernel_starts", 1) > 1:
+                    status += f", kernel started {result['kernel_starts']} times"
                 say(f"[{done}/{len(chapters)}] {result['slug']} ... {status} ({result['seconds']:.1f} s)")
         except BaseException:  # e.g. Ctrl-C: stop every chapter still running, then give up
             for future in futures:
@@ -425,10 +428,20 @@ def _run_chapter_process(job: Mapping[str, Any], running: dict[str, subprocess.P
             evalue = f"chapter ran longer than {job['timeout']:g} s and was stopped"
             outcome.update(ok=False, ename="TimeoutError", evalue=evalue)
         else:
-            evalue = f"its process ended with code {proc.returncode}; see {job['log']}"
+            evalue = f"its process ended with code {proc.returncode}: {_log_tail(job['log'])}"
             outcome.update(ok=False, ename="BuildWorkerError", evalue=evalue)
     outcome["seconds"] = time.perf_counter() - start
     return outcome
+
+
+def _log_tail(path: Path | str, lines: int = 3) -> str:
+    """The last few non-blank lines of a chapter's log (the log goes with a failed build)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "no log was written"
+    tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+    return " | ".join(tail) if tail else "its log is empty"
 
 
 def _one_line(text: Any, limit: int = 300) -> str:
@@ -456,11 +469,127 @@ def _wall_clock_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _execute_job(job_json: str) -> None:
-    """Body of a chapter's process: run the notebook with papermill, write the outcome as JSON.
+#: How often a chapter's kernel is started before the chapter is reported as failed. A kernel
+#: that never answers its first ``kernel_info`` request, or dies before it, is replaced once:
+#: nothing of the notebook has run then, so a fresh kernel changes nothing but the outcome.
+KERNEL_START_ATTEMPTS = 2
 
-    The outcome (``ok``, and ``ename``/``evalue`` on failure) goes to ``job["result"]``;
-    papermill's ``PapermillExecutionError`` supplies the failing cell's error.
+#: Seconds papermill waits for a kernel's first reply (papermill's own default is 60 s).
+KERNEL_START_TIMEOUT = 120
+
+#: The messages jupyter_client raises when a kernel does not come up.
+_KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying to kernel_info")
+
+
+def _kernel_failed_to_start(exc: BaseException) -> bool:
+    """True for jupyter_client's "the kernel never came up" errors (no cell has run yet)."""
+    return isinstance(exc, RuntimeError) and any(m in str(exc) for m in _KERNEL_START_FAILURES)
+
+
+@contextlib.contextmanager
+def _kernel_config() -> Iterator[Any]:
+    """A traitlets ``Config`` that gives the chapter's kernel private Unix sockets (POSIX).
+
+    Over TCP, jupyter_client picks five free ports and only later does the kernel bind them, so
+    kernels started at the same moment by different processes (two build jobs, a test run, a
+    Voila server) can be handed the same port. The kernel then either dies or, when the port is
+    its IOPub one, stays alive without ever answering: papermill's "Kernel didn't respond in 60
+    seconds". Sockets named after a fresh connection file in a private folder cannot collide.
+    Elsewhere (Windows, or a temporary folder whose path is too long for a socket name) the
+    default TCP transport is kept.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    if os.name != "posix":
+        yield config
+        return
+    folder = tempfile.mkdtemp(prefix="levelii-kernel-")
+    connection_file = os.path.join(folder, "kernel.json")
+    if len(connection_file) + len("-ipc-99999") < 100:  # sun_path holds 107 bytes on Linux
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.connection_file = connection_file
+    try:
+        yield config
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def execute_notebook(
+    input_path: Path | str,
+    output_path: Path | str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    cwd: Path | str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> None:
+    """Execute one notebook with papermill on the ``python3`` kernel, robust to kernel start-up.
+
+    This is how the build, ``levelii run`` and the chapter tests run a notebook. On top of
+    ``papermill.execute_notebook`` it gives the kernel private Unix sockets instead of TCP ports
+    (see :func:`_kernel_config`), waits up to :data:`KERNEL_START_TIMEOUT` seconds for the
+    kernel's first reply and replaces a kernel that never came up (at most
+    :data:`KERNEL_START_ATTEMPTS` starts, each failure noted on standard error). A failing cell
+    is never retried.
+
+    Parameters
+    ----------
+    input_path, output_path : path-like
+        The notebook and where to write the executed copy.
+    parameters : mapping, optional
+        Papermill parameters, injected after the cell tagged ``parameters``.
+    cwd : path-like, optional
+        The kernel's working directory.
+    timeout : float or None, default :data:`DEFAULT_TIMEOUT`
+        Seconds one cell may run; None for no limit.
+
+    Returns
+    -------
+    int
+        How many kernels were started (1 unless one failed to come up).
+
+    Raises
+    ------
+    papermill.exceptions.PapermillExecutionError
+        A cell raised; its ``ename`` and ``evalue`` name the error.
+    RuntimeError
+        The kernel did not come up in any attempt.
+    """
+    import papermill
+
+    starts = 0
+    while True:
+        starts += 1
+        try:
+            with _kernel_config() as config:
+                papermill.execute_notebook(
+                    str(input_path),
+                    str(output_path),
+                    parameters=dict(parameters) if parameters else None,
+                    kernel_name="python3",
+                    language="python",
+                    cwd=None if cwd is None else str(cwd),
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    start_timeout=KERNEL_START_TIMEOUT,
+                    execution_timeout=None if timeout is None else int(math.ceil(timeout)),
+                    config=config,
+                )
+            return starts
+        except RuntimeError as exc:
+            if starts >= KERNEL_START_ATTEMPTS or not _kernel_failed_to_start(exc):
+                raise
+            print(f"levelii: kernel start {starts} failed ({exc}); starting a fresh kernel",
+                  file=sys.stderr, flush=True)
+
+
+def _execute_job(job_json: str) -> None:
+    """Body of a chapter's process: run the notebook with :func:`execute_notebook`.
+
+    The outcome (``ok``, and ``ename``/``evalue`` on failure; ``kernel_starts`` when a kernel had
+    to be replaced) goes to ``job["result"]`` as JSON; papermill's ``PapermillExecutionError``
+    supplies the failing cell's error.
     """
     import logging
 
@@ -468,23 +597,15 @@ def _execute_job(job_json: str) -> None:
     logging.basicConfig(level=logging.WARNING)
     outcome: dict[str, Any] = {"ok": True}
     try:
-        import papermill
         from papermill.exceptions import PapermillExecutionError
 
         try:
             with _wall_clock_limit(job["timeout"]):
-                papermill.execute_notebook(
-                    job["input"],
-                    job["output"],
-                    parameters=job["parameters"] or None,
-                    kernel_name="python3",
-                    language="python",
-                    cwd=job["cwd"],
-                    progress_bar=False,
-                    log_output=False,
-                    request_save_on_cell_execute=False,
-                    execution_timeout=int(math.ceil(job["timeout"])),
+                starts = execute_notebook(
+                    job["input"], job["output"], job["parameters"], cwd=job["cwd"], timeout=job["timeout"]
                 )
+            if starts > 1:
+                outcome["kernel_starts"] = starts
         except PapermillExecutionError as exc:
             outcome = {"ok": False, "ename": exc.ename, "evalue": _one_line(exc.evalue)}
     except Exception as exc:  # noqa: BLE001 - reported to the parent as the chapter's error

@@ -169,12 +169,12 @@ def cmd_run(args) -> int:
         raise UserError(str(exc)) from None
     out = Path(args.output) if args.output else Path("build") / "run" / f"{case.slug}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .build import execute_notebook
+
     try:
-        papermill.execute_notebook(str(notebook), str(out), parameters=params, kernel_name="python3",
-                                   cwd=str(notebook.parent), progress_bar=False)
+        execute_notebook(notebook, out, params, cwd=notebook.parent, timeout=None)
     except PapermillExecutionError as exc:
         raise UserError(f"chapter {case.slug} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
     print(out)

@@ -12,7 +12,8 @@ server stops. Voila runs with ``--Voila.ip=127.0.0.1`` (never another interface)
 (no code shown), a preheated kernel (``--preheat_kernel=True --pool_size=1``: the page is ready in about
 4 s instead of 7), and a one-file template ``levelii`` that extends Voila's ``lab`` template without its two
 Font Awesome stylesheets from a CDN (Voila's own bundle already carries the icons; voila#539), so the page
-makes no request outside 127.0.0.1.
+makes no request outside 127.0.0.1. On POSIX the kernels talk to Voila over Unix sockets
+(``--KernelManager.transport=ipc``) rather than TCP ports another process could take first.
 """
 from __future__ import annotations
 
@@ -200,6 +201,8 @@ def voila_command(notebook: Path, port: int, preheat: bool = True) -> list[str]:
            "--show_tracebacks=False"]
     if preheat:
         cmd += ["--preheat_kernel=True", "--pool_size=1"]
+    if os.name == "posix":  # Unix sockets: no TCP ports for the kernel, so no port races (see build)
+        cmd.append("--KernelManager.transport=ipc")
     return cmd
 
 

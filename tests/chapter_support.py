@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import papermill
-
+from levelii_kit.build import execute_notebook
 from levelii_kit.chapter import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +13,5 @@ def run_chapter(slug: str, tmp_path: Path, **parameters) -> dict:
     """Execute cases/<slug>/<slug>.ipynb with the given parameters; return its records."""
     src = ROOT / "cases" / slug / f"{slug}.ipynb"
     out = tmp_path / f"{slug}.ipynb"
-    papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
-                               cwd=str(src.parent), progress_bar=False, execution_timeout=300)
+    execute_notebook(src, out, parameters, cwd=src.parent, timeout=300)
     return read_records(out)

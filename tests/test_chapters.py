@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
 import levelii_kit as lk
+from levelii_kit.build import execute_notebook
 from levelii_kit.chapter import PARAMETER_NAMES, read_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,9 +61,8 @@ def test_source_notebook_is_clean_and_structured(slug):
 
 def test_bad_parameter_stops_the_chapter_in_its_first_cell(tmp_path):
     with pytest.raises(PapermillExecutionError) as info:
-        papermill.execute_notebook(str(ROOT / "cases/two_level_basics/two_level_basics.ipynb"),
-                                   str(tmp_path / "out.ipynb"), parameters={"moves": ["bogus"]},
-                                   kernel_name="python3", progress_bar=False)
+        execute_notebook(ROOT / "cases/two_level_basics/two_level_basics.ipynb", tmp_path / "out.ipynb",
+                         {"moves": ["bogus"]})
     assert info.value.ename == "ParameterError"
     assert "parameter 'moves': unknown move 'bogus'" in info.value.evalue
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)

@@ -8,6 +8,7 @@ per test session (per xdist worker) into a temporary folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import sys
@@ -19,7 +20,15 @@ import nbformat
 import pytest
 from site_support import build_fixture_site
 
-from levelii_kit.build import BuildError, build_casebook, discover_chapters, execute_chapters
+from levelii_kit.build import (
+    KERNEL_START_ATTEMPTS,
+    KERNEL_START_TIMEOUT,
+    BuildError,
+    _log_tail,
+    build_casebook,
+    discover_chapters,
+    execute_chapters,
+)
 from levelii_kit.site import (
     CasebookPreprocessor,
     collect_bibliography,
@@ -269,6 +278,80 @@ def test_a_chapter_over_its_time_limit_is_stopped(tmp_path):
     with pytest.raises(BuildError, match=r"^chapter tiny_broken failed: TimeoutError: chapter ran longer than 3 s"):
         execute_chapters(chapters, tmp_path / "executed", timeout=3, progress=lines.append)
     assert re.match(r"\[1/1\] tiny_broken \.\.\. FAILED: TimeoutError \(\d+\.\d s\)$", lines[0])
+
+
+def test_chapter_kernels_talk_over_private_unix_sockets(tmp_path):
+    """No TCP ports, so kernels started at the same moment by other processes cannot collide."""
+    folder = tmp_path / "cases" / "tiny_broken"
+    shutil.copytree(FIXTURES / "broken" / "tiny_broken", folder)
+    nb = nbformat.read(folder / "tiny_broken.ipynb", as_version=4)
+    nb.cells[2].source = (
+        "import json, ipykernel.connect\n"
+        "info = json.load(open(ipykernel.connect.get_connection_file()))\n"
+        "print(info['transport'], ipykernel.connect.get_connection_file())"
+    )
+    nbformat.write(nb, folder / "tiny_broken.ipynb")
+    chapters = discover_chapters(tmp_path / "cases", validate=False)
+    executed = execute_chapters(chapters, tmp_path / "executed", progress=None)
+    out = nbformat.read(executed["tiny_broken"], as_version=4)
+    transport, connection_file = out.cells[2].outputs[0]["text"].split()
+    assert transport == "ipc"
+    assert Path(connection_file).parent.name.startswith("levelii-kernel-")
+    assert not Path(connection_file).parent.exists(), "the kernel's socket folder was left behind"
+
+
+def _fake_papermill(monkeypatch, errors):
+    """Make papermill.execute_notebook raise ``errors`` one call after another, then succeed."""
+    import papermill
+
+    calls = []
+
+    def execute_notebook(*args, **kwargs):
+        calls.append(kwargs)
+        if len(calls) <= len(errors):
+            raise errors[len(calls) - 1]
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    return calls
+
+
+def _run_job(tmp_path):
+    from levelii_kit.build import _execute_job
+
+    job = {"input": "in.ipynb", "output": "out.ipynb", "parameters": {}, "cwd": str(tmp_path),
+           "timeout": 60.0, "result": str(tmp_path / "result.json")}
+    _execute_job(json.dumps(job))
+    return json.loads((tmp_path / "result.json").read_text())
+
+
+def test_a_kernel_that_never_answers_is_replaced_once(tmp_path, monkeypatch, capsys):
+    calls = _fake_papermill(monkeypatch, [RuntimeError("Kernel didn't respond in 120 seconds")])
+    assert _run_job(tmp_path) == {"ok": True, "kernel_starts": 2}
+    assert len(calls) == 2 and all(c["start_timeout"] == KERNEL_START_TIMEOUT for c in calls)
+    assert "kernel start 1 failed (Kernel didn't respond in 120 seconds)" in capsys.readouterr().err
+
+
+def test_a_kernel_that_keeps_failing_to_start_fails_the_chapter(tmp_path, monkeypatch):
+    died = RuntimeError("Kernel died before replying to kernel_info")
+    calls = _fake_papermill(monkeypatch, [died] * KERNEL_START_ATTEMPTS)
+    outcome = _run_job(tmp_path)
+    assert outcome == {"ok": False, "ename": "RuntimeError", "evalue": str(died)}
+    assert len(calls) == KERNEL_START_ATTEMPTS
+
+
+def test_other_errors_are_not_retried(tmp_path, monkeypatch):
+    calls = _fake_papermill(monkeypatch, [RuntimeError("something else broke")])
+    assert _run_job(tmp_path) == {"ok": False, "ename": "RuntimeError", "evalue": "something else broke"}
+    assert len(calls) == 1
+
+
+def test_log_tail_names_the_last_lines(tmp_path):
+    log = tmp_path / "x.log"
+    log.write_text("one\n\ntwo\nthree\n  \nfour\n")
+    assert _log_tail(log) == "two | three | four"
+    assert _log_tail(tmp_path / "missing.log") == "no log was written"
+    (tmp_path / "empty.log").write_text("\n")
+    assert _log_tail(tmp_path / "empty.log") == "its log is empty"
 
 
 def test_unknown_part_fails_before_any_kernel_starts(tmp_path):
