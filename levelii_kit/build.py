@@ -11,7 +11,8 @@ A *chapter* is a folder ``cases/<slug>/`` holding a case file ``case.yaml`` and 
 2. :func:`execute_chapters` runs every notebook with papermill, in parallel, one kernel per
    chapter, in the chapter's own folder;
 3. :func:`build_casebook` renders the student and instructor editions from the same executed
-   notebooks (with :mod:`levelii_kit.site`), all inside a temporary folder next to the output,
+   notebooks (with :mod:`levelii_kit.site`; the two editions side by side in two processes
+   when ``jobs`` allows), all inside a temporary folder next to the output,
    and swaps that folder into place only when everything succeeded. A failed build leaves the
    previous casebook exactly as it was and removes its temporary folder.
 
@@ -40,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ._env import STATIC_BUILD_ENV
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -397,7 +400,7 @@ def _run_chapter_process(job: Mapping[str, Any], running: dict[str, subprocess.P
     """Run one chapter in a fresh Python process and return its outcome (never raises)."""
     start = time.perf_counter()
     env = dict(os.environ)
-    env["LEVELII_STATIC_BUILD"] = "1"  # no kernel in the HTML: the live widget explorer is skipped
+    env[STATIC_BUILD_ENV] = "1"  # no kernel behind the HTML: no live explorer, figures as plotly JSON only
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     result_path = Path(job["result"])
@@ -529,8 +532,8 @@ def execute_notebook(
     ``papermill.execute_notebook`` it gives the kernel private Unix sockets instead of TCP ports
     (see :func:`_kernel_config`), waits up to :data:`KERNEL_START_TIMEOUT` seconds for the
     kernel's first reply and replaces a kernel that never came up (at most
-    :data:`KERNEL_START_ATTEMPTS` starts, each failure noted on standard error). A failing cell
-    is never retried.
+    :data:`KERNEL_START_ATTEMPTS` starts, each failure noted on standard error), and stops the
+    kernel at once when the last cell is done. A failing cell is never retried.
 
     Parameters
     ----------
@@ -575,6 +578,9 @@ def execute_notebook(
                     start_timeout=KERNEL_START_TIMEOUT,
                     execution_timeout=None if timeout is None else int(math.ceil(timeout)),
                     config=config,
+                    # every output is in once the last cell is idle; a graceful shutdown only waits
+                    # (ipykernel 7 at times ignores the shutdown request: 2.5 s, then SIGTERM)
+                    shutdown_kernel="immediate",
                 )
             return starts
         except RuntimeError as exc:
@@ -700,10 +706,7 @@ def build_casebook(
         executed = execute_chapters(
             chapters, tmp / "executed", jobs=jobs, parameters=parameters, progress=say, timeout=timeout
         )
-        for edition in editions:
-            t0 = time.perf_counter()
-            site.render_edition(chapters, executed, tmp / edition, edition, book=book, progress=say)
-            say(f"rendered the {edition} edition ({time.perf_counter() - t0:.1f} s)")
+        _render_editions(chapters, executed, tmp, editions, book, jobs, say)
         site.write_landing(tmp, editions, book)
         _swap_into_place(tmp, out)
     except BaseException:
@@ -712,6 +715,37 @@ def build_casebook(
     say(f"casebook ready in {out} ({time.perf_counter() - started:.1f} s)")
     first = "student" if "student" in editions else editions[0]
     return out / first / "index.html"
+
+
+def _render_edition_job(job: tuple) -> list[str]:
+    """Render one edition (in a worker process); return its progress lines."""
+    from levelii_kit import site
+
+    chapters, executed, folder, edition, book = job
+    lines: list[str] = []
+    t0 = time.perf_counter()
+    site.render_edition(chapters, executed, folder, edition, book=book, progress=lines.append)
+    lines.append(f"rendered the {edition} edition ({time.perf_counter() - t0:.1f} s)")
+    return lines
+
+
+def _render_editions(chapters, executed, tmp: Path, editions, book, jobs: int, say: Callable[[str], Any]) -> None:
+    """Render the editions into ``tmp/<edition>``, side by side in worker processes when ``jobs`` > 1.
+
+    The editions share nothing but the executed notebooks, and rendering is CPU-bound (nbconvert,
+    Jinja, Pygments), so two editions on two cores take the time of the slower one. A worker's
+    exception (e.g. a :class:`BuildError`) is re-raised here.
+    """
+    work = [(chapters, executed, tmp / edition, edition, book) for edition in editions]
+    if jobs < 2 or len(work) < 2:
+        for job in work:
+            for line in _render_edition_job(job):
+                say(line)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        for lines in pool.map(_render_edition_job, work):
+            for line in lines:
+                say(line)
 
 
 def _swap_into_place(new: Path, out: Path) -> None:

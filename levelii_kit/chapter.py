@@ -21,11 +21,13 @@ from functools import cached_property
 import html
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
+from ._env import STATIC_BUILD_ENV
 from .casefile import Case, load_case
 from .ledger import Ledger, helper_ledger
 from .solver import Result, solve
@@ -208,6 +210,10 @@ def setup(case_or_slug, strengths=None, moves=None, seed=0, **unknown) -> Chapte
     """
     case = case_or_slug if isinstance(case_or_slug, Case) else load_case(case_or_slug)
     params = check_parameters(case, strengths, moves, seed, **unknown)
+    if os.environ.get(STATIC_BUILD_ENV):  # building the HTML casebook: the lean figure display
+        from .plots import use_mimetype_display
+
+        use_mimetype_display()
     defaults = tuple(m.id for m in case.moves if m.default)
     baseline = case.scenario_with(defaults, params.strengths)
     helped = case.scenario_with(defaults + params.moves, params.strengths)

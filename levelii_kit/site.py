@@ -63,7 +63,6 @@ import jinja2
 import mistune
 import nbformat
 import yaml
-from bs4 import BeautifulSoup
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
@@ -702,18 +701,28 @@ def render_chapter(
     return _drop_needless_tab_stops(body), list(pre.get("casebook_warnings", []))
 
 
+#: An opening ``<div>`` that nbconvert made focusable: what comes before ``tabindex="0"`` is group 1.
+_FOCUSABLE_DIV = re.compile(r'(<div\b[^<>]*?) tabindex="0">')
+
+
 def _drop_needless_tab_stops(page: str) -> str:
     """Remove the ``tabindex="0"`` nbconvert puts on every cell, except on HTML outputs.
 
     nbconvert makes all inputs and outputs focusable so that scrolling areas can be reached by
     keyboard. In the casebook only HTML outputs (wide tables) can scroll (casebook.css wraps
     code and text), so every other tab stop would just lengthen keyboard navigation.
+
+    nbconvert adds the attribute last, with BeautifulSoup, to ``div`` elements, and serialises
+    the page with ``<`` and ``>`` escaped in text and attribute values; so a ``<div ...
+    tabindex="0">`` in ``page`` is always one of those tags, and a regular expression finds them
+    exactly without parsing the page a second time (which took longer than rendering it).
     """
-    soup = BeautifulSoup(page, features="html.parser")
-    for element in soup.select("[tabindex='0']"):
-        if element.get("data-mime-type") != "text/html":
-            del element["tabindex"]
-    return str(soup)
+
+    def keep_for_html(match: re.Match[str]) -> str:
+        tag = match.group(1)
+        return match.group(0) if 'data-mime-type="text/html"' in tag else tag + ">"
+
+    return _FOCUSABLE_DIV.sub(keep_for_html, page)
 
 
 def _part_of(book: Book, chapter: Chapter) -> Part:

@@ -22,10 +22,9 @@ from typing import Any, Iterable, Mapping
 
 import ipywidgets
 
+from ._env import STATIC_BUILD_ENV
 from .solver import Result, solve
 
-#: Set while the static HTML casebook is built: the live explorer is not executed then.
-STATIC_BUILD_ENV = "LEVELII_STATIC_BUILD"
 
 __all__ = ["STATIC_BUILD_ENV", "Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
 

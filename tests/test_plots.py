@@ -552,3 +552,42 @@ def test_whatif_figure_works_in_static_html_without_a_kernel(whatif, tab, tmp_pa
     menu = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.updatemenus[0].active")
     assert menu == 1
     assert not tab.blocked and not tab.errors
+
+
+# ------------------------------------------------------------------ the lean display used by the casebook build
+def test_figure_mimebundle_is_plotlys_own_bundle(whatif):
+    """figure_mimebundle builds what plotly's plotly_mimetype renderer builds, numpy arrays included."""
+    import plotly.io as pio
+
+    for fig in (plots.whatif_figure(whatif), go.Figure(go.Scatter(x=np.arange(5.0), y=np.linspace(0, 1, 5)))):
+        ours = plots.figure_mimebundle(fig)
+        theirs = pio.renderers._build_mime_bundle(fig.to_dict(), "plotly_mimetype")
+        assert list(ours) == [plots.PLOTLY_MIME]
+        assert ours == theirs
+
+
+def test_figure_mimebundle_does_not_import_nbformat():
+    import subprocess
+    import sys
+
+    code = ("import sys, plotly.graph_objects as go; from levelii_kit.plots import figure_mimebundle; "
+            "figure_mimebundle(go.Figure(go.Bar(y=[1, 2]))); print('nbformat' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_use_mimetype_display_shows_figures_but_not_figure_widgets():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    assert plots.use_mimetype_display() is False  # no IPython here: nothing to change
+    shell = InteractiveShell()  # a separate shell; the one a kernel runs is the same class
+    published = []
+    shell.display_pub.publish = lambda data, metadata=None, **kw: published.append(data)
+    assert plots.use_mimetype_display(shell) is True
+    fig = go.Figure(go.Bar(y=[1, 2]), layout={"title": {"text": "t"}})
+    formatter = shell.display_formatter.ipython_display_formatter
+    assert formatter(fig) is True
+    assert published == [plots.figure_mimebundle(fig)]
+    assert formatter.lookup(go.Figure()) is not None
+    with pytest.raises(KeyError):
+        formatter.lookup_by_type(go.FigureWidget)

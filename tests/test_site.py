@@ -493,6 +493,37 @@ def test_render_chapter_without_a_kernel():
     assert nb.cells[3].source == "note", "the notebook given is not modified"
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_only_html_outputs_stay_keyboard_focusable(edition, monkeypatch):
+    """The regex in _drop_needless_tab_stops agrees with a real HTML parse of the page."""
+    from bs4 import BeautifulSoup
+
+    import levelii_kit.site as site_module
+
+    raw_pages = []
+    real = site_module._drop_needless_tab_stops
+    monkeypatch.setattr(site_module, "_drop_needless_tab_stops", lambda page: raw_pages.append(page) or real(page))
+    nb = _notebook()
+    table = '<table><tr><td>wide</td></tr></table>'
+    tricky = 'print(\'<div class="x" tabindex="0">\')'  # markup-like text in a cell is escaped, not touched
+    nb.cells += [
+        _cell("code", "df", outputs=[nbformat.v4.new_output("execute_result", data={"text/html": table}, execution_count=1)]),
+        _cell("code", tricky, outputs=[nbformat.v4.new_output("stream", text='<div tabindex="0">\n')]),
+    ]
+    chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
+    page, _ = render_chapter(nb, chapter, edition, load_book(CASEBOOK), number=1, total=1)
+
+    soup = BeautifulSoup(raw_pages[0], features="html.parser")
+    assert len(soup.select("[tabindex='0']")) > 1, "nbconvert no longer adds tab stops: revisit this step"
+    for element in soup.select("[tabindex='0']"):
+        if element.get("data-mime-type") != "text/html":
+            del element["tabindex"]
+    assert str(BeautifulSoup(page, features="html.parser")) == str(soup)
+    focusable = BeautifulSoup(page, features="html.parser").select("[tabindex='0']")
+    assert [e.get("data-mime-type") for e in focusable] == ["text/html"]
+    assert "&lt;div tabindex=&quot;0&quot;&gt;" in page or '&lt;div tabindex="0"&gt;' in page
+
+
 def test_render_markdown_escapes_raw_html():
     html = render_markdown('**bold** <img src=x onerror="alert(1)"> [x](javascript:alert(1))')
     assert "<strong>bold</strong>" in html
