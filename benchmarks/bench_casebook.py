@@ -1,13 +1,16 @@
 """Casebook benchmarks: papermill time per chapter and the whole build, each beside a same-run floor.
 
-* papermill per chapter: executing each chapter with its defaults, beside executing an empty notebook
-  (a markdown cell and the parameters cell) in the same way;
+* papermill per chapter: executing each chapter with its defaults as the build does
+  (``levelii_kit.build.execute_notebook`` with the static-build flag), beside executing an empty notebook
+  (a markdown cell and the parameters cell) in the same way; medians of 3;
 * the whole casebook build (both editions), beside the floor: the same build over empty notebooks, one per
-  chapter (papermill plus rendering, nothing else). Target: at most 2x the floor;
+  chapter (papermill plus rendering, nothing else); medians of 3 builds each, run alternately.
+  Target: at most 2x the floor;
 * page size: the median chapter page, plotly.min.js aside (target <= 600 KB).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import sys
@@ -16,9 +19,9 @@ import time
 from pathlib import Path
 
 import nbformat
-import papermill
 
-from levelii_kit.build import build_casebook, discover_chapters
+from levelii_kit._env import STATIC_BUILD_ENV
+from levelii_kit.build import build_casebook, discover_chapters, execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,29 +51,38 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def main():
+def main(builds: int = 3):
     quiet = lambda *a, **k: None  # noqa: E731
+    os.environ[STATIC_BUILD_ENV] = "1"  # as the build runs chapters (its kernels inherit this)
+    chapters = discover_chapters(ROOT / "cases")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         empty = tmp / "empty.ipynb"
         empty_notebook(empty)
-        floor = statistics.median(timed(lambda: papermill.execute_notebook(
-            str(empty), str(tmp / "out.ipynb"), kernel_name="python3", progress_bar=False,
-            request_save_on_cell_execute=False)) for _ in range(3))
-        print(f"{'papermill, one chapter (defaults)':44s} {'median':>9s} {'empty nb':>9s} {'ratio':>6s}")
-        for chapter in discover_chapters(ROOT / "cases"):
-            t = statistics.median(timed(lambda: papermill.execute_notebook(
-                str(chapter.notebook), str(tmp / "out.ipynb"), kernel_name="python3", cwd=str(chapter.folder),
-                progress_bar=False, request_save_on_cell_execute=False)) for _ in range(2))
+        out = tmp / "out.ipynb"
+        floor = statistics.median(timed(lambda: execute_notebook(empty, out)) for _ in range(3))
+        print(f"\n{'papermill, one chapter (as the build runs it)':44s} {'median':>9s} {'empty nb':>9s} {'ratio':>6s}")
+        for chapter in chapters:
+            t = statistics.median(timed(lambda: execute_notebook(chapter.notebook, out, cwd=chapter.folder))
+                                  for _ in range(3))
             print(f"  {chapter.slug:42s} {t:8.2f}s {floor:8.2f}s {t / floor:5.1f}x")
+        del os.environ[STATIC_BUILD_ENV]
+
         cases = empty_cases(tmp)
-        floor_build = timed(lambda: build_casebook(out=tmp / "floor" / "casebook", cases_dir=cases, progress=quiet))
-        real = timed(lambda: build_casebook(out=tmp / "real" / "casebook", cases_dir=ROOT / "cases", progress=quiet))
+        floors, reals = [], []
+        for k in range(builds):  # alternate, so that machine noise hits both alike
+            floors.append(timed(lambda: build_casebook(out=tmp / f"floor{k}" / "casebook", cases_dir=cases,
+                                                       progress=quiet)))
+            reals.append(timed(lambda: build_casebook(out=tmp / f"real{k}" / "casebook", cases_dir=ROOT / "cases",
+                                                      progress=quiet)))
+        real, floor_build = statistics.median(reals), statistics.median(floors)
         ratio = real / floor_build
         print(f"\n{'whole casebook build, both editions':44s} {real:8.2f}s floor {floor_build:.2f}s  "
               f"ratio {ratio:.2f}x (target <= 2x) {'ok' if ratio <= 2 else 'SLOW'}")
-        sizes = [p.stat().st_size for p in (tmp / "real" / "casebook").glob("*/*.html")
-                 if p.stem in {c.slug for c in discover_chapters(ROOT / "cases")}]
+        print(f"  medians of {builds} builds each, run alternately; builds {', '.join(f'{t:.1f}' for t in reals)} s, "
+              f"floors {', '.join(f'{t:.1f}' for t in floors)} s")
+        slugs = {c.slug for c in chapters}
+        sizes = [p.stat().st_size for p in (tmp / "real0" / "casebook").glob("*/*.html") if p.stem in slugs]
         med = statistics.median(sizes) / 1024
         print(f"{'median chapter page (plotly.min.js aside)':44s} {med:8.0f} KB (target <= 600 KB) "
               f"{'ok' if med <= 600 else 'TOO BIG'}; largest {max(sizes) / 1024:.0f} KB")

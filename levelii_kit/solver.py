@@ -67,8 +67,8 @@ class Result:
         :math:`E_s = D_s + P_{AB}(d^*) (U_s - D_s)` (just :math:`D_s` for no deal).
     best_probability : ndarray, shape (N,)
         The largest :math:`P_{AB}` any deal reaches.
-    reason : ndarray of str, shape (N,)
-        Empty for a deal, else why there is none.
+    reason : ndarray of object, shape (N,)
+        Python ``str``: empty for a deal, else why there is none.
     """
 
     batch: ScenarioBatch
@@ -352,17 +352,18 @@ def _finish(batch, ev_best, x_best, z_best, feasible, best_prob, reason_kind):
     prob = ev_best.joint[:, 0]
     surplus = ev_best.surplus[:, 0, :]
     expected = disagreement + np.where(agreed, prob, 0.0)[:, None] * np.where(agreed[:, None], surplus, 0.0)
+    # an object array of a few shared str: 8 bytes a row (a '<U70' array would take 280 bytes a row)
     reason = np.full(n, "", dtype=object)
-    reason[~agreed & (best_prob <= 0)] = "empty ZOPA: no deal is ratified on both sides"
+    empty = ~agreed & (best_prob <= 0)
     low_p = ~agreed & (best_prob > 0) & (best_prob < batch.min_probability)
+    reason[empty] = "empty ZOPA: no deal is ratified on both sides"
     reason[low_p] = f"the best chance of agreement is below the threshold {batch.min_probability:g}"
-    rest = ~agreed & (reason == "")
-    reason[rest] = reason_kind
+    reason[~agreed & ~empty & ~low_p] = reason_kind
     return Result(
         batch=batch, agreed=agreed, point=x_best, terms=z_best.astype(bool), probability=prob,
         side_probability=ev_best.side[:, 0, :], support=ev_best.support[:, 0, :], share=ev_best.share[:, 0, :],
         surplus=surplus, disagreement=disagreement, expected=expected, best_probability=best_prob,
-        reason=reason.astype(str),
+        reason=reason,
     )
 
 
