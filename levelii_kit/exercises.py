@@ -106,8 +106,9 @@ def _cheapest(case, ex):
     return subsets, value, costs, reach, threshold, what
 
 
-def _check_cheapest(case, ex, answer):
-    subsets, value, costs, reach, threshold, what = _cheapest(case, ex)
+def _check_cheapest(case, ex, answer, table=None):
+    """``table``: :func:`_cheapest`'s result when the caller has it already (no second solve)."""
+    subsets, value, costs, reach, threshold, what = table or _cheapest(case, ex)
     if answer is None:
         answer = []
     if isinstance(answer, str):
@@ -147,8 +148,9 @@ def _single(case, ex):
     return moves, gain, costs, score, what, per_cost
 
 
-def _check_best(case, ex, answer):
-    moves, gain, costs, score, what, per_cost = _single(case, ex)
+def _check_best(case, ex, answer, table=None):
+    """``table``: :func:`_single`'s result when the caller has it already (no second solve)."""
+    moves, gain, costs, score, what, per_cost = table or _single(case, ex)
     if answer not in moves:
         return Feedback(False, f"{answer!r} is not one of the helping moves: {', '.join(moves)}.")
     best = int(np.argmax(score))
@@ -246,17 +248,19 @@ def solution(case: Case, exercise_id: str) -> Feedback:
     ex = _exercise(case, exercise_id)
     kind = ex.get("kind")
     if kind == "cheapest_set":
-        subsets, value, costs, reach, threshold, what = _cheapest(case, ex)
+        table = _cheapest(case, ex)
+        subsets, value, costs, reach, threshold, what = table
         if not reach.any():
             return Feedback(True, f"No set of moves lifts {what} to {threshold:.0%} in this model.")
         cands = np.flatnonzero(reach)
         k = cands[np.lexsort((np.array([len(subsets[c]) for c in cands]), costs[cands]))[0]]
-        return check(case, exercise_id, list(subsets[k]))
+        return _check_cheapest(case, ex, list(subsets[k]), table)
     if kind == "best_move":
-        moves, gain, costs, score, what, per_cost = _single(case, ex)
+        table = _single(case, ex)
+        moves, gain, costs, score, what, per_cost = table
         if score.max() <= 1e-12:
             return Feedback(True, f"No single move raises {what} here; the moves only work together, or not at all.")
-        return check(case, exercise_id, moves[int(np.argmax(score))])
+        return _check_best(case, ex, moves[int(np.argmax(score))], table)
     if kind == "numeric":
         value, what = _numeric_value(case, ex)
         if math.isnan(value):
