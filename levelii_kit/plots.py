@@ -1420,8 +1420,11 @@ def whatif_figure(data: Mapping[str, Any]) -> go.Figure:
                f"from {values[0]:g} to {values[-1]:g}: {'; '.join(parts)}; the figure opens at strength "
                f"{values[k0]:g} with '{set_labels[j0]}', a chance of {_pct(chance[j0, k0])} and outcome {start}.")
     who = data["label"] if len(data["label"]) <= 40 else data["name"]
-    return _style(fig, f"What if the strength of {who} changes?", summary,
-                  "constituency", "support at the Level I outcome")
+    fig = _style(fig, f"What if the strength of {who} changes?", summary,
+                 "constituency", "support at the Level I outcome")
+    # the name the casebook's keyboard controls give the button menu (casebook/static/casebook.js)
+    fig.layout.meta = {**fig.layout.meta, "menu_labels": ["move set"]}
+    return fig
 
 
 # ------------------------------------------------------------------------------------------ power

@@ -731,7 +731,7 @@ def _part_of(book: Book, chapter: Chapter) -> Part:
 
 
 def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None) -> None:
-    """Write the shared files of an edition: ``casebook.css``, ``print.css``, ``plotly.min.js``.
+    """Write the shared files of an edition: ``casebook.css``, ``print.css``, ``casebook.js``, ``plotly.min.js``.
 
     ``plotly.min.js`` comes from the installed plotly (``plotly.offline.get_plotlyjs()``), so
     the casebook needs no CDN (research/ecosystem.md, 2b); there is exactly one copy per edition.
@@ -748,7 +748,7 @@ def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None
     edition_dir = Path(edition_dir)
     root = Path(casebook_dir) if casebook_dir is not None else default_casebook_dir()
     edition_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("casebook.css", "print.css"):
+    for name in ("casebook.css", "print.css", "casebook.js"):
         shutil.copyfile(root / "static" / name, edition_dir / name)
     (edition_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
 

@@ -1,7 +1,8 @@
 """The real casebook, built once, opened page by page in Debian's Chromium with every outside request blocked.
 
 Checks (issue: the HTML casebook): zero blocked requests, zero console errors, every plotly figure drawn, a
-what-if slider step and a button that switch the figure to their precomputed data, no serious or critical
+what-if slider step and a button that switch the figure to their precomputed data (by mouse on plotly's
+controls, and by keyboard on the native controls casebook.js adds), no serious or critical
 axe-core violation on the index and every chapter page, each figure with a title and a text summary, no
 http(s) script or stylesheet, one plotly.min.js per edition, the student edition free of instructor and
 solution text, the instructor edition with it.
@@ -117,6 +118,7 @@ def test_whatif_slider_and_buttons(book, tab, slug):
     after_slider = _whatif(page)
     assert after_slider["visible"] != state["visible"], f"{slug}: the slider step did not change the figure"
     assert after_slider["visible"] == page.evaluate(STEP_ARGS, target)
+    assert page.locator(NATIVE_RANGE).input_value() == str(target)   # the keyboard control follows plotly's
     button = state["n_buttons"] - 1
     page.wait_for_timeout(200)
     gd.locator(".updatemenu-button").nth(button).click()
@@ -127,6 +129,55 @@ def test_whatif_slider_and_buttons(book, tab, slug):
     after_button = _whatif(page)
     assert after_button["visible"] == page.evaluate(BUTTON_ARGS, button)
     assert after_button["active"] == target                     # the button keeps the slider's step
+    pressed = page.locator(NATIVE_BUTTONS).evaluate_all("bs => bs.map(b => b.getAttribute('aria-pressed'))")
+    assert pressed == ["false"] * button + ["true"], pressed
+    assert tab.blocked == [] and tab.errors == []
+
+
+NATIVE_RANGE = "#whatif-under-test + .cb-plot-controls input[type=range]"
+NATIVE_BUTTONS = "#whatif-under-test + .cb-plot-controls [role=group] button"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_whatif_keyboard_controls(book, tab, slug):
+    """The what-if figure can be driven from the keyboard alone, through labelled native controls."""
+    page = tab.page
+    open_page(tab, book / "student" / f"{slug}.html")
+    state = _whatif(page)
+    controls = page.locator("#whatif-under-test + .cb-plot-controls")
+    assert controls.bounding_box()["width"] <= 1, "the keyboard controls should stay hidden until focused"
+    rng = page.locator(NATIVE_RANGE)
+    assert rng.evaluate("r => r.labels[0].textContent").startswith("strength of ")
+    assert rng.input_value() == str(state["active"])
+
+    rng.focus()
+    key, target = ("Home", 0) if state["active"] == state["n_steps"] - 1 else ("End", state["n_steps"] - 1)
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "(k) => { const gd = document.getElementById('whatif-under-test');"
+        " return gd.layout.sliders[0].active === k && JSON.stringify(gd.data.map(t => t.visible))"
+        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }", arg=target, timeout=10_000)
+    assert controls.bounding_box()["width"] > 100, "focused keyboard controls must be visible"
+    label = page.evaluate("(k) => document.getElementById('whatif-under-test').layout.sliders[0].steps[k].label", target)
+    assert rng.get_attribute("aria-valuetext") == label
+
+    buttons = page.locator(NATIVE_BUTTONS)
+    assert buttons.count() == state["n_buttons"]
+    assert page.locator("#whatif-under-test + .cb-plot-controls [role=group]").get_attribute("aria-label") == "move set"
+    page.keyboard.press("Tab")                                   # from the slider to the first button ...
+    for _ in range(state["n_buttons"] - 1):
+        page.keyboard.press("Tab")                               # ... and on to the last
+    last = state["n_buttons"] - 1
+    assert buttons.nth(last).evaluate("b => b === document.activeElement")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(j) => { const gd = document.getElementById('whatif-under-test');"
+        " return gd.layout.updatemenus[0].active === j && JSON.stringify(gd.data.map(t => t.visible))"
+        " === JSON.stringify(gd.layout.updatemenus[0].buttons[j].args[0].visible); }", arg=last, timeout=10_000)
+    after = _whatif(page)
+    assert after["active"] == target                             # the button keeps the slider's step
+    assert after["visible"] == page.evaluate(STEP_ARGS, target)  # and the steps now show the new move set
+    assert buttons.nth(last).get_attribute("aria-pressed") == "true"
     assert tab.blocked == [] and tab.errors == []
 
 

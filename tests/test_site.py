@@ -96,7 +96,7 @@ def site(tmp_path_factory):
 
 def test_build_writes_both_editions(site):
     for edition in EDITIONS:
-        for name in (*SITE_PAGES, *(f"{s}.html" for s in SLUGS), "casebook.css", "print.css", "plotly.min.js"):
+        for name in (*SITE_PAGES, *(f"{s}.html" for s in SLUGS), "casebook.css", "print.css", "casebook.js", "plotly.min.js"):
             assert (site.out / edition / name).is_file(), f"{edition}/{name} missing"
     assert (site.out / "index.html").is_file()
     for slug in SLUGS:
@@ -125,12 +125,12 @@ def test_one_plotly_js_per_edition(site):
 
     size = len(get_plotlyjs().encode())
     for edition in EDITIONS:
-        copies = [p for p in (site.out / edition).rglob("*.js")]
-        assert [p.name for p in copies] == ["plotly.min.js"]
-        assert copies[0].stat().st_size == size
+        scripts = sorted(p.name for p in (site.out / edition).rglob("*.js"))
+        assert scripts == ["casebook.js", "plotly.min.js"]
+        assert (site.out / edition / "plotly.min.js").stat().st_size == size
         for slug in SLUGS:
             page = parse(site.out / edition / f"{slug}.html")
-            assert [a["src"] for a in page.find("script") if a.get("src")] == ["plotly.min.js"]
+            assert [a["src"] for a in page.find("script") if a.get("src")] == ["plotly.min.js", "casebook.js"]
     assert len(list(site.out.rglob("plotly*.js"))) == len(EDITIONS)
 
 
