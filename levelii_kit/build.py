@@ -46,6 +46,8 @@ from ._env import STATIC_BUILD_ENV
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "KERNEL_START_ATTEMPTS",
+    "KERNEL_START_TIMEOUT",
     "BuildError",
     "Chapter",
     "Source",
@@ -525,7 +527,7 @@ def execute_notebook(
     *,
     cwd: Path | str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
-) -> None:
+) -> int:
     """Execute one notebook with papermill on the ``python3`` kernel, robust to kernel start-up.
 
     This is how the build, ``levelii run`` and the chapter tests run a notebook. On top of
