@@ -641,13 +641,14 @@ def render_chapter(
     next: Chapter | None = None,  # noqa: A002 - the natural name in a pager
     exporter: HTMLExporter | None = None,
     env: jinja2.Environment | None = None,
+    copy_notebook: bool = True,
 ) -> tuple[str, list[str]]:
     """Render one executed chapter notebook as a page of ``edition``.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
-        The executed notebook (not modified).
+        The executed notebook (not modified, unless ``copy_notebook`` is False).
     chapter : Chapter
     edition : {"student", "instructor"}
     book : Book
@@ -657,6 +658,10 @@ def render_chapter(
         Neighbours for the pager.
     exporter, env : optional
         Reused between chapters by :func:`render_edition`.
+    copy_notebook : bool, default True
+        False lets the preprocessor work on ``nb`` itself: :func:`render_edition` reads each
+        notebook fresh from disk, and a deep copy of a notebook's many small nodes costs more
+        than reading it.
 
     Returns
     -------
@@ -667,7 +672,8 @@ def render_chapter(
     """
     env = env or _site_environment(book.casebook_dir)
     exporter = exporter or _chapter_exporter(edition, book.casebook_dir)
-    nb = copy.deepcopy(nb)
+    if copy_notebook:
+        nb = copy.deepcopy(nb)
     nb, pre = CasebookPreprocessor(edition=edition).preprocess(nb, {})
     context = {
         "book": book,
@@ -817,6 +823,7 @@ def render_edition(
             next=ordered[i + 1] if i + 1 < len(ordered) else None,
             exporter=exporter,
             env=env,
+            copy_notebook=False,
         )
         (edition_dir / f"{chapter.slug}.html").write_text(page, encoding="utf-8")
         for warning in warnings:

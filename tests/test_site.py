@@ -524,6 +524,17 @@ def test_only_html_outputs_stay_keyboard_focusable(edition, monkeypatch):
     assert "&lt;div tabindex=&quot;0&quot;&gt;" in page or '&lt;div tabindex="0"&gt;' in page
 
 
+def test_code_input_is_escaped_without_the_bleach_pass():
+    """The template drops the lab template's clean_html on code input: Pygments must escape it."""
+    nb = _notebook()
+    nb.cells.append(_cell("code", 'x = "<script>alert(1)</script><img src=x onerror=alert(2)>"  # </div>'))
+    chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
+    page, _ = render_chapter(nb, chapter, "instructor", load_book(CASEBOOK), number=1, total=1)
+    assert "<script>alert" not in page and "<img src=x" not in page       # no live markup from the cell
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&lt;/div&gt;" in page
+
+
 def test_render_markdown_escapes_raw_html():
     html = render_markdown('**bold** <img src=x onerror="alert(1)"> [x](javascript:alert(1))')
     assert "<strong>bold</strong>" in html
