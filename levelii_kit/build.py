@@ -11,8 +11,8 @@ A *chapter* is a folder ``cases/<slug>/`` holding a case file ``case.yaml`` and 
 2. :func:`execute_chapters` runs every notebook with papermill, in parallel, one kernel per
    chapter, in the chapter's own folder;
 3. :func:`build_casebook` renders the student and instructor editions from the same executed
-   notebooks (with :mod:`levelii_kit.site`; the two editions side by side in two processes
-   when ``jobs`` allows), all inside a temporary folder next to the output,
+   notebooks (with :mod:`levelii_kit.site`; each chapter's pages in worker processes as soon
+   as the chapter has run), all inside a temporary folder next to the output,
    and swaps that folder into place only when everything succeeded. A failed build leaves the
    previous casebook exactly as it was and removes its temporary folder.
 
@@ -291,6 +291,7 @@ def execute_chapters(
     progress: Callable[[str], Any] | None = print,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    on_done: Callable[[str, Path], Any] | None = None,
 ) -> dict[str, Path]:
     """Execute every chapter's notebook with papermill, in parallel, one kernel per chapter.
 
@@ -317,6 +318,9 @@ def execute_chapters(
     timeout : float, default :data:`DEFAULT_TIMEOUT`
         Seconds a chapter may run (wall clock), and a single cell at most. A chapter whose
         process still runs 30 s after that is killed.
+    on_done : callable, optional
+        Called as ``on_done(slug, executed_notebook)`` in the calling thread as soon as a
+        chapter has run without error (the build starts rendering its pages then).
 
     Returns
     -------
@@ -367,6 +371,8 @@ def execute_chapters(
                 if result.get("kernel_starts", 1) > 1:
                     status += f", kernel started {result['kernel_starts']} times"
                 say(f"[{done}/{len(chapters)}] {result['slug']} ... {status} ({result['seconds']:.1f} s)")
+                if result["ok"] and on_done is not None:
+                    on_done(result["slug"], Path(result["output"]))
         except BaseException:  # e.g. Ctrl-C: stop every chapter still running, then give up
             for future in futures:
                 future.cancel()
@@ -705,10 +711,24 @@ def build_casebook(
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the casebook is meant to be shared
         started = time.perf_counter()
         say(f"executing {len(chapters)} chapter(s) with {min(jobs, len(chapters))} job(s)")
-        executed = execute_chapters(
-            chapters, tmp / "executed", jobs=jobs, parameters=parameters, progress=say, timeout=timeout
-        )
-        _render_editions(chapters, executed, tmp, editions, book, jobs, say)
+        with _PageRenderer(jobs) as pages:
+            index = {c.slug: i for i, c in enumerate(chapters)}
+
+            def render_pages(slug: str, notebook: Path) -> None:  # while the other chapters still run
+                for edition in editions:
+                    pages.submit(site.render_chapter_page, chapters, index[slug], notebook, edition, tmp / edition, book)
+
+            execute_chapters(
+                chapters, tmp / "executed", jobs=jobs, parameters=parameters, progress=say, timeout=timeout,
+                on_done=render_pages,
+            )
+            t0 = time.perf_counter()
+            for line in pages.results():
+                say(line)
+        for edition in editions:
+            site.render_site_pages(chapters, edition, tmp / edition, book)
+        say(f"rendered {len(chapters)} chapter(s) in {len(editions)} edition(s) "
+            f"({time.perf_counter() - t0:.1f} s after the last chapter ran)")
         site.write_landing(tmp, editions, book)
         _swap_into_place(tmp, out)
     except BaseException:
@@ -719,35 +739,46 @@ def build_casebook(
     return out / first / "index.html"
 
 
-def _render_edition_job(job: tuple) -> list[str]:
-    """Render one edition (in a worker process); return its progress lines."""
-    from levelii_kit import site
+class _PageRenderer:
+    """Renders chapter pages in worker processes (``jobs`` > 1) or at once (``jobs`` == 1).
 
-    chapters, executed, folder, edition, book = job
-    lines: list[str] = []
-    t0 = time.perf_counter()
-    site.render_edition(chapters, executed, folder, edition, book=book, progress=lines.append)
-    lines.append(f"rendered the {edition} edition ({time.perf_counter() - t0:.1f} s)")
-    return lines
-
-
-def _render_editions(chapters, executed, tmp: Path, editions, book, jobs: int, say: Callable[[str], Any]) -> None:
-    """Render the editions into ``tmp/<edition>``, side by side in worker processes when ``jobs`` > 1.
-
-    The editions share nothing but the executed notebooks, and rendering is CPU-bound (nbconvert,
-    Jinja, Pygments), so two editions on two cores take the time of the slower one. A worker's
-    exception (e.g. a :class:`BuildError`) is re-raised here.
+    Rendering is CPU-bound (nbconvert, Jinja, Pygments); started as each chapter finishes, it fills
+    the time the chapters' kernels leave idle, mostly the end of the build when fewer chapters
+    than jobs are left. On leaving the ``with`` block unfinished work is cancelled.
     """
-    work = [(chapters, executed, tmp / edition, edition, book) for edition in editions]
-    if jobs < 2 or len(work) < 2:
-        for job in work:
-            for line in _render_edition_job(job):
-                say(line)
-        return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        for lines in pool.map(_render_edition_job, work):
-            for line in lines:
-                say(line)
+
+    def __init__(self, jobs: int) -> None:
+        self._pool = None
+        self._futures: list[concurrent.futures.Future] = []
+        if jobs > 1:
+            import multiprocessing
+
+            # fork (where there is one) shares the already imported nbconvert with the workers; the
+            # warm-up job starts every worker now, before execute_chapters starts its threads
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+            self._pool.submit(int).result()
+
+    def __enter__(self) -> _PageRenderer:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, fn: Callable[..., list[str]], *args: Any) -> None:
+        if self._pool is not None:
+            self._futures.append(self._pool.submit(fn, *args))
+            return
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        future.set_result(fn(*args))  # an exception propagates here, as in a plain loop
+        self._futures.append(future)
+
+    def results(self) -> Iterator[str]:
+        """Every submitted job's lines, in submission order (re-raising a job's exception)."""
+        for future in self._futures:
+            yield from future.result()
 
 
 def _swap_into_place(new: Path, out: Path) -> None:

@@ -51,6 +51,7 @@ three ways, checked in this order:
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 import shutil
@@ -89,8 +90,10 @@ __all__ = [
     "load_book",
     "order_chapters",
     "render_chapter",
+    "render_chapter_page",
     "render_edition",
     "render_markdown",
+    "render_site_pages",
     "write_assets",
     "write_landing",
 ]
@@ -805,30 +808,92 @@ def render_edition(
     missing = [c.slug for c in ordered if c.slug not in executed]
     if missing:
         raise BuildError(f"chapter {missing[0]} has no executed notebook")
+    for i, chapter in enumerate(ordered):
+        for line in render_chapter_page(ordered, i, executed[chapter.slug], edition, edition_dir, book):
+            say(line)
+    return render_site_pages(ordered, edition, edition_dir, book)
+
+
+@functools.lru_cache(maxsize=8)
+def _renderers(edition: str, casebook_dir: Path) -> tuple[HTMLExporter, jinja2.Environment]:
+    """The chapter exporter and the site environment of an edition, built once per process."""
+    return _chapter_exporter(edition, casebook_dir), _site_environment(casebook_dir)
+
+
+def render_chapter_page(
+    ordered: Sequence[Chapter],
+    index: int,
+    notebook: Path | str,
+    edition: str,
+    edition_dir: Path | str,
+    book: Book,
+) -> list[str]:
+    """Render chapter ``ordered[index]`` of one edition into ``edition_dir/<slug>.html``.
+
+    The page links to its neighbours in ``ordered``. :func:`render_edition` calls this for every
+    chapter; :func:`levelii_kit.build.build_casebook` calls it in worker processes as soon as a
+    chapter's notebook has run, while other chapters still run.
+
+    Parameters
+    ----------
+    ordered : sequence of Chapter
+        All chapters, in book order (see :func:`order_chapters`).
+    index : int
+        Which one to render.
+    notebook : path-like
+        Its executed notebook.
+    edition : {"student", "instructor"}
+    edition_dir : path-like
+        Output folder (created if needed).
+    book : Book
+
+    Returns
+    -------
+    list of str
+        Warnings about the chapter, one line each (e.g. a figure without a title).
+    """
+    chapter = ordered[index]
+    exporter, env = _renderers(edition, Path(book.casebook_dir))
+    nb = nbformat.read(notebook, as_version=4)
+    page, warnings = render_chapter(
+        nb,
+        chapter,
+        edition,
+        book,
+        number=index + 1,
+        total=len(ordered),
+        prev=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if index + 1 < len(ordered) else None,
+        exporter=exporter,
+        env=env,
+        copy_notebook=False,
+    )
+    edition_dir = Path(edition_dir)
+    edition_dir.mkdir(parents=True, exist_ok=True)
+    (edition_dir / f"{chapter.slug}.html").write_text(page, encoding="utf-8")
+    return [f"warning: {edition} edition, chapter {chapter.slug}: {w}" for w in warnings]
+
+
+def render_site_pages(ordered: Sequence[Chapter], edition: str, edition_dir: Path | str, book: Book) -> Path:
+    """Write an edition's shared assets, ``index.html``, glossary, bibliography and front matter.
+
+    Parameters
+    ----------
+    ordered : sequence of Chapter
+        All chapters, in book order.
+    edition : {"student", "instructor"}
+    edition_dir : path-like
+        Output folder (created if needed).
+    book : Book
+
+    Returns
+    -------
+    pathlib.Path
+        The edition's ``index.html``.
+    """
     edition_dir = Path(edition_dir)
     write_assets(edition_dir, book.casebook_dir)
-    env = _site_environment(book.casebook_dir)
-    exporter = _chapter_exporter(edition, book.casebook_dir)
-
-    for i, chapter in enumerate(ordered):
-        nb = nbformat.read(executed[chapter.slug], as_version=4)
-        page, warnings = render_chapter(
-            nb,
-            chapter,
-            edition,
-            book,
-            number=i + 1,
-            total=len(ordered),
-            prev=ordered[i - 1] if i > 0 else None,
-            next=ordered[i + 1] if i + 1 < len(ordered) else None,
-            exporter=exporter,
-            env=env,
-            copy_notebook=False,
-        )
-        (edition_dir / f"{chapter.slug}.html").write_text(page, encoding="utf-8")
-        for warning in warnings:
-            say(f"warning: {edition} edition, chapter {chapter.slug}: {warning}")
-
+    _, env = _renderers(edition, Path(book.casebook_dir))
     base = {"book": book, "edition": _EDITION_INFO[edition], "root": "", "needs_plotly": False}
 
     def page(template: str, filename: str, current: str, title: str, **extra: Any) -> None:

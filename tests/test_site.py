@@ -354,6 +354,38 @@ def test_log_tail_names_the_last_lines(tmp_path):
     assert _log_tail(tmp_path / "empty.log") == "its log is empty"
 
 
+def test_on_done_hears_of_each_chapter_that_ran(tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURES / "cases" / "tiny_basics", cases / "tiny_basics")
+    shutil.copytree(FIXTURES / "broken" / "tiny_broken", cases / "tiny_broken")
+    heard = []
+    with pytest.raises(BuildError, match="tiny_broken"):
+        execute_chapters(discover_chapters(cases, validate=False), tmp_path / "x", progress=None,
+                         on_done=lambda slug, path: heard.append((slug, path.name, path.is_file())))
+    assert heard == [("tiny_basics", "tiny_basics.ipynb", True)]
+
+
+def _lines(n, fail=False):
+    if fail:
+        raise ValueError(f"job {n} failed")
+    return [f"line {n}"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_page_renderer_keeps_order_and_reraises(jobs):
+    from levelii_kit.build import _PageRenderer
+
+    with _PageRenderer(jobs) as pages:
+        for n in range(4):
+            pages.submit(_lines, n)
+        assert list(pages.results()) == ["line 0", "line 1", "line 2", "line 3"]
+    with pytest.raises(ValueError, match="job 1 failed"):
+        with _PageRenderer(jobs) as pages:
+            pages.submit(_lines, 0)
+            pages.submit(_lines, 1, True)
+            list(pages.results())
+
+
 def test_unknown_part_fails_before_any_kernel_starts(tmp_path):
     cases = tmp_path / "cases"
     shutil.copytree(FIXTURES / "cases", cases)
