@@ -183,8 +183,9 @@ def _numeric_value(case, ex):
     raise ValueError(f"exercise {ex['id']!r}: quantity must be outcome, joint or side, got {quantity!r}")
 
 
-def _check_numeric(case, ex, answer):
-    value, what = _numeric_value(case, ex)
+def _check_numeric(case, ex, answer, table=None):
+    """``table``: :func:`_numeric_value`'s result when the caller has it already (no second solve)."""
+    value, what = table or _numeric_value(case, ex)
     try:
         answer = float(answer)
     except (TypeError, ValueError):
@@ -262,8 +263,9 @@ def solution(case: Case, exercise_id: str) -> Feedback:
             return Feedback(True, f"No single move raises {what} here; the moves only work together, or not at all.")
         return _check_best(case, ex, moves[int(np.argmax(score))], table)
     if kind == "numeric":
-        value, what = _numeric_value(case, ex)
+        table = _numeric_value(case, ex)
+        value, what = table
         if math.isnan(value):
             return Feedback(True, f"In this setting {what}.")
-        return check(case, exercise_id, value)
+        return _check_numeric(case, ex, value, table)
     return Feedback(True, "A discussion question: see the instructor notes.")

@@ -71,6 +71,7 @@ from traitlets import Enum
 from traitlets.config import Config
 
 from levelii_kit.build import BuildError, Chapter, Source
+from levelii_kit.plots import PLOTLY_MIME
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -101,8 +102,9 @@ __all__ = [
 #: The editions a casebook can be rendered in.
 EDITIONS = ("student", "instructor")
 
-#: The MIME type of plotly figures in notebook outputs (plotly's default renderer).
-PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+#: The MIME type of plotly figures in notebook outputs (plotly's default renderer; one constant
+#: with :data:`levelii_kit.plots.PLOTLY_MIME`, which writes them in the build).
+PLOTLY_MIMETYPE = PLOTLY_MIME
 
 #: nbconvert's output priority: the plotly JSON must be listed, or nbconvert drops it
 #: (research/ecosystem.md, 2b).

@@ -97,6 +97,22 @@ STEP_ARGS = "(k) => document.getElementById('whatif-under-test').layout.sliders[
 BUTTON_ARGS = "(k) => document.getElementById('whatif-under-test').layout.updatemenus[0].buttons[k].args[0].visible"
 
 
+def _wait_for_step(page, k):
+    """Until slider step ``k`` is active and the figure shows exactly that step's precomputed traces."""
+    page.wait_for_function(
+        "(k) => { const gd = document.getElementById('whatif-under-test');"
+        " return gd.layout.sliders[0].active === k && JSON.stringify(gd.data.map(t => t.visible))"
+        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }", arg=k, timeout=10_000)
+
+
+def _wait_for_button(page, j):
+    """Until button ``j`` is active and the figure shows exactly that button's precomputed traces."""
+    page.wait_for_function(
+        "(j) => { const gd = document.getElementById('whatif-under-test');"
+        " return gd.layout.updatemenus[0].active === j && JSON.stringify(gd.data.map(t => t.visible))"
+        " === JSON.stringify(gd.layout.updatemenus[0].buttons[j].args[0].visible); }", arg=j, timeout=10_000)
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_whatif_slider_and_buttons(book, tab, slug):
     """A slider step and a button each switch the figure to the data precomputed for them."""
@@ -111,10 +127,7 @@ def test_whatif_slider_and_buttons(book, tab, slug):
     box = labels.nth(target + 1).bounding_box()
     rail = gd.locator(".slider-container .slider-rail-touch-rect").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, rail["y"] + rail["height"] / 2)
-    page.wait_for_function(
-        "(k) => { const gd = document.getElementById('whatif-under-test');"
-        " return gd.layout.sliders[0].active === k && JSON.stringify(gd.data.map(t => t.visible))"
-        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }", arg=target, timeout=10_000)
+    _wait_for_step(page, target)
     after_slider = _whatif(page)
     assert after_slider["visible"] != state["visible"], f"{slug}: the slider step did not change the figure"
     assert after_slider["visible"] == page.evaluate(STEP_ARGS, target)
@@ -122,10 +135,7 @@ def test_whatif_slider_and_buttons(book, tab, slug):
     button = state["n_buttons"] - 1
     page.wait_for_timeout(200)
     gd.locator(".updatemenu-button").nth(button).click()
-    page.wait_for_function(
-        "(k) => { const gd = document.getElementById('whatif-under-test');"
-        " return JSON.stringify(gd.data.map(t => t.visible))"
-        " === JSON.stringify(gd.layout.updatemenus[0].buttons[k].args[0].visible); }", arg=button, timeout=10_000)
+    _wait_for_button(page, button)
     after_button = _whatif(page)
     assert after_button["visible"] == page.evaluate(BUTTON_ARGS, button)
     assert after_button["active"] == target                     # the button keeps the slider's step
@@ -153,10 +163,7 @@ def test_whatif_keyboard_controls(book, tab, slug):
     rng.focus()
     key, target = ("Home", 0) if state["active"] == state["n_steps"] - 1 else ("End", state["n_steps"] - 1)
     page.keyboard.press(key)
-    page.wait_for_function(
-        "(k) => { const gd = document.getElementById('whatif-under-test');"
-        " return gd.layout.sliders[0].active === k && JSON.stringify(gd.data.map(t => t.visible))"
-        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }", arg=target, timeout=10_000)
+    _wait_for_step(page, target)
     assert controls.bounding_box()["width"] > 100, "focused keyboard controls must be visible"
     label = page.evaluate("(k) => document.getElementById('whatif-under-test').layout.sliders[0].steps[k].label", target)
     assert rng.get_attribute("aria-valuetext") == label
@@ -170,10 +177,7 @@ def test_whatif_keyboard_controls(book, tab, slug):
     last = state["n_buttons"] - 1
     assert buttons.nth(last).evaluate("b => b === document.activeElement")
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "(j) => { const gd = document.getElementById('whatif-under-test');"
-        " return gd.layout.updatemenus[0].active === j && JSON.stringify(gd.data.map(t => t.visible))"
-        " === JSON.stringify(gd.layout.updatemenus[0].buttons[j].args[0].visible); }", arg=last, timeout=10_000)
+    _wait_for_button(page, last)
     after = _whatif(page)
     assert after["active"] == target                             # the button keeps the slider's step
     assert after["visible"] == page.evaluate(STEP_ARGS, target)  # and the steps now show the new move set
