@@ -8,6 +8,7 @@
   Target: at most 2x the floor;
 * page size: the median chapter page, plotly.min.js aside (target <= 600 KB).
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def empty_notebook(path: Path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# empty"),
-                nbformat.v4.new_code_cell("strengths = {}\nmoves = None\nseed = 2026")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# empty"),
+        nbformat.v4.new_code_cell("strengths = {}\nmoves = None\nseed = 2026"),
+    ]
     nb.cells[1].metadata["tags"] = ["parameters"]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
@@ -63,29 +66,42 @@ def main(builds: int = 3):
         floor = statistics.median(timed(lambda: execute_notebook(empty, out)) for _ in range(3))
         print(f"\n{'papermill, one chapter (as the build runs it)':44s} {'median':>9s} {'empty nb':>9s} {'ratio':>6s}")
         for chapter in chapters:
-            t = statistics.median(timed(lambda: execute_notebook(chapter.notebook, out, cwd=chapter.folder))
-                                  for _ in range(3))
+            t = statistics.median(
+                timed(lambda c=chapter: execute_notebook(c.notebook, out, cwd=c.folder)) for _ in range(3)
+            )
             print(f"  {chapter.slug:42s} {t:8.2f}s {floor:8.2f}s {t / floor:5.1f}x")
         del os.environ[STATIC_BUILD_ENV]
 
         cases = empty_cases(tmp)
         floors, reals = [], []
         for k in range(builds):  # alternate, so that machine noise hits both alike
-            floors.append(timed(lambda: build_casebook(out=tmp / f"floor{k}" / "casebook", cases_dir=cases,
-                                                       progress=quiet)))
-            reals.append(timed(lambda: build_casebook(out=tmp / f"real{k}" / "casebook", cases_dir=ROOT / "cases",
-                                                      progress=quiet)))
+            floors.append(
+                timed(lambda k=k: build_casebook(out=tmp / f"floor{k}" / "casebook", cases_dir=cases, progress=quiet))
+            )
+            reals.append(
+                timed(
+                    lambda k=k: build_casebook(
+                        out=tmp / f"real{k}" / "casebook", cases_dir=ROOT / "cases", progress=quiet
+                    )
+                )
+            )
         real, floor_build = statistics.median(reals), statistics.median(floors)
         ratio = real / floor_build
-        print(f"\n{'whole casebook build, both editions':44s} {real:8.2f}s floor {floor_build:.2f}s  "
-              f"ratio {ratio:.2f}x (target <= 2x) {'ok' if ratio <= 2 else 'SLOW'}")
-        print(f"  medians of {builds} builds each, run alternately; builds {', '.join(f'{t:.1f}' for t in reals)} s, "
-              f"floors {', '.join(f'{t:.1f}' for t in floors)} s")
+        print(
+            f"\n{'whole casebook build, both editions':44s} {real:8.2f}s floor {floor_build:.2f}s  "
+            f"ratio {ratio:.2f}x (target <= 2x) {'ok' if ratio <= 2 else 'SLOW'}"
+        )
+        print(
+            f"  medians of {builds} builds each, run alternately; builds {', '.join(f'{t:.1f}' for t in reals)} s, "
+            f"floors {', '.join(f'{t:.1f}' for t in floors)} s"
+        )
         slugs = {c.slug for c in chapters}
         sizes = [p.stat().st_size for p in (tmp / "real0" / "casebook").glob("*/*.html") if p.stem in slugs]
         med = statistics.median(sizes) / 1024
-        print(f"{'median chapter page (plotly.min.js aside)':44s} {med:8.0f} KB (target <= 600 KB) "
-              f"{'ok' if med <= 600 else 'TOO BIG'}; largest {max(sizes) / 1024:.0f} KB")
+        print(
+            f"{'median chapter page (plotly.min.js aside)':44s} {med:8.0f} KB (target <= 600 KB) "
+            f"{'ok' if med <= 600 else 'TOO BIG'}; largest {max(sizes) / 1024:.0f} KB"
+        )
     return 0
 
 

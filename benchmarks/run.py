@@ -4,6 +4,7 @@ Every figure is a median over repeats, printed beside a same-run baseline: a pla
 arrays (the support of every constituency at one deal, computed directly). The ratio is what carries over
 between machines; the targets are the issue's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,9 +13,9 @@ import sys
 import time
 
 import numpy as np
+from scipy.special import expit
 
 import levelii_kit as lk
-from scipy.special import expit
 
 
 def median_time(fn, repeats):
@@ -38,8 +39,10 @@ def numpy_pass(batch):
 def sweep(n, noise, seed):
     rng = np.random.default_rng(seed)
     base = lk.canonical_scenario(noise=noise, softness=noise).batch().repeat(n)
-    return base.replace(strength=base.strength * rng.uniform(0.5, 2.0, base.strength.shape),
-                        ideal=base.ideal + rng.uniform(-0.05, 0.05, base.ideal.shape))
+    return base.replace(
+        strength=base.strength * rng.uniform(0.5, 2.0, base.strength.shape),
+        ideal=base.ideal + rng.uniform(-0.05, 0.05, base.ideal.shape),
+    )
 
 
 def cases(quick):
@@ -74,13 +77,23 @@ def cases(quick):
 
     german_scenario = german.scenario
     return [
-        ("widget update, german_unification (model + FigureWidget)", widget_update,
-         lambda: numpy_pass(german_scenario.batch()), 0.05, 30),
+        (
+            "widget update, german_unification (model + FigureWidget)",
+            widget_update,
+            lambda: numpy_pass(german_scenario.batch()),
+            0.05,
+            30,
+        ),
         ("one scenario end to end (solve, ZOPA, both win-sets)", end_to_end, lambda: numpy_pass(one), 0.005, 50),
         (f"{smooth.size:,} smooth 1-D scenarios", lambda: lk.solve(smooth), lambda: numpy_pass(smooth), 1.0 / scale, 5),
         (f"{crisp.size:,} crisp 1-D scenarios", lambda: lk.solve(crisp), lambda: numpy_pass(crisp), 1.5 / scale, 5),
-        (f"Shapley attribution over {len(moves)} interventions", lambda: lk.helper_ledger(base, moves),
-         lambda: numpy_pass(attribution_batch), 0.5, 7),
+        (
+            f"Shapley attribution over {len(moves)} interventions",
+            lambda: lk.helper_ledger(base, moves),
+            lambda: numpy_pass(attribution_batch),
+            0.5,
+            7,
+        ),
     ]
 
 
@@ -95,12 +108,13 @@ def main(argv=None):
     for label, fn, baseline, target, repeats in cases(args.quick):
         if label.startswith("widget update"):
             german_scenario = lk.load_case("german_unification").scenario
-            solve_only = median_time(lambda: lk.solve(german_scenario), repeats)
+            solve_only = median_time(lambda s=german_scenario: lk.solve(s), repeats)
         t = median_time(fn, repeats)
         b = median_time(baseline, repeats)
         ok = t <= target
         failed += not ok
-        print(f"{label:58s} {t * 1e3:8.1f}ms {b * 1e3:8.2f}ms {t / b:7.0f}x {target * 1e3:6.0f}ms {'ok' if ok else 'SLOW'}")
+        verdict = "ok" if ok else "SLOW"
+        print(f"{label:58s} {t * 1e3:8.1f}ms {b * 1e3:8.2f}ms {t / b:7.0f}x {target * 1e3:6.0f}ms {verdict}")
         if label.startswith("widget update"):
             print(f"{'  (of which the model alone: one solve)':58s} {solve_only * 1e3:8.1f}ms")
     if args.casebook:

@@ -8,23 +8,51 @@ their Sebenius category, the helper's ledger with Shapley attribution, and power
 
 Everything is batch-first numpy: a single scenario is a batch of one.
 """
+
 from .casefile import Case, CaseError, CaseMove, Fact, Problem, Source, cases_dir, list_cases, load_case
 from .constituency import Constituency
-from .deal import Issue, Term, TERM_STATES
+from .deal import TERM_STATES, Issue, Term
 from .examples import canonical_scenario
-from .rules import (RULE_PRESETS, RatificationRule, bloc_layer, blocking_layer, discretion_layer, rule_preset,
-                    share_layer)
+from .interventions import (
+    CATEGORIES,
+    INTERVENTIONS,
+    Consult,
+    Empower,
+    Engage,
+    Inflame,
+    Intervention,
+    LinkIssue,
+    Mollify,
+    OfferTerm,
+    Reframe,
+    Restraint,
+    Seat,
+    Secrecy,
+    SetBlocking,
+    SetDiscretion,
+    SetQuota,
+    SidePayment,
+    Timing,
+    Unseat,
+    apply_all,
+)
+from .ledger import Ledger, helper_ledger, shapley_values, subset_scenarios
+from .power import power_indices, side_power
+from .rules import (
+    RULE_PRESETS,
+    RatificationRule,
+    bloc_layer,
+    blocking_layer,
+    discretion_layer,
+    rule_preset,
+    share_layer,
+)
+from .sampling import MonteCarlo, monte_carlo
 from .scenario import Scenario, ScenarioBatch, Side, as_batch
 from .solutions import SOLUTIONS, AgendaSetter, Deal, NashBargaining, NoDeal, SplitZOPA
 from .solver import Result, solve, solve_batch
-from .interventions import (CATEGORIES, INTERVENTIONS, Consult, Empower, Engage, Inflame, Intervention, LinkIssue,
-                            Mollify, OfferTerm, Reframe, Restraint, Seat, Secrecy, SetBlocking, SetDiscretion,
-                            SetQuota, SidePayment, Timing, Unseat, apply_all)
-from .ledger import Ledger, helper_ledger, shapley_values, subset_scenarios
-from .power import power_indices, side_power
-from .sampling import MonteCarlo, monte_carlo
-from .winset import WinSet, naive_zopa, win_set, zopa
 from .support import Evaluation, evaluate, joint_probability, net_gain, ratification_probability, support
+from .winset import WinSet, naive_zopa, win_set, zopa
 
 __version__ = "0.1.0"
 
@@ -39,16 +67,80 @@ def __getattr__(name):
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
-    "AgendaSetter", "Constituency", "Deal", "Evaluation", "Issue", "NashBargaining", "NoDeal", "RULE_PRESETS",
-    "RatificationRule", "Result", "SOLUTIONS", "Scenario", "ScenarioBatch", "Side", "SplitZOPA", "TERM_STATES",
-    "Term", "as_batch", "bloc_layer", "blocking_layer", "canonical_scenario", "discretion_layer", "evaluate",
-    "joint_probability", "net_gain", "ratification_probability", "rule_preset", "share_layer", "solve",
-    "solve_batch", "support", "__version__",
-    "CATEGORIES", "INTERVENTIONS", "Consult", "Empower", "Engage", "Inflame", "Intervention", "LinkIssue", "Mollify",
-    "OfferTerm", "Reframe", "Restraint", "Seat", "Secrecy", "SetBlocking", "SetDiscretion", "SetQuota",
-    "SidePayment", "Timing", "Unseat", "apply_all", "Ledger", "helper_ledger", "shapley_values",
-    "subset_scenarios", "power_indices", "side_power", "MonteCarlo", "monte_carlo", "WinSet", "naive_zopa",
-    "win_set", "zopa", "Case", "CaseError", "CaseMove", "Fact", "Problem", "Source", "cases_dir", "list_cases",
+    "AgendaSetter",
+    "Constituency",
+    "Deal",
+    "Evaluation",
+    "Issue",
+    "NashBargaining",
+    "NoDeal",
+    "RULE_PRESETS",
+    "RatificationRule",
+    "Result",
+    "SOLUTIONS",
+    "Scenario",
+    "ScenarioBatch",
+    "Side",
+    "SplitZOPA",
+    "TERM_STATES",
+    "Term",
+    "as_batch",
+    "bloc_layer",
+    "blocking_layer",
+    "canonical_scenario",
+    "discretion_layer",
+    "evaluate",
+    "joint_probability",
+    "net_gain",
+    "ratification_probability",
+    "rule_preset",
+    "share_layer",
+    "solve",
+    "solve_batch",
+    "support",
+    "__version__",
+    "CATEGORIES",
+    "INTERVENTIONS",
+    "Consult",
+    "Empower",
+    "Engage",
+    "Inflame",
+    "Intervention",
+    "LinkIssue",
+    "Mollify",
+    "OfferTerm",
+    "Reframe",
+    "Restraint",
+    "Seat",
+    "Secrecy",
+    "SetBlocking",
+    "SetDiscretion",
+    "SetQuota",
+    "SidePayment",
+    "Timing",
+    "Unseat",
+    "apply_all",
+    "Ledger",
+    "helper_ledger",
+    "shapley_values",
+    "subset_scenarios",
+    "power_indices",
+    "side_power",
+    "MonteCarlo",
+    "monte_carlo",
+    "WinSet",
+    "naive_zopa",
+    "win_set",
+    "zopa",
+    "Case",
+    "CaseError",
+    "CaseMove",
+    "Fact",
+    "Problem",
+    "Source",
+    "cases_dir",
+    "list_cases",
     "load_case",
 ]

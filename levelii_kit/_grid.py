@@ -8,6 +8,7 @@ so every ratification probability is at least as large at an endpoint as on the 
 (model.md P-3). The smooth case uses a grid whose spacing is at most half the smallest noise scale
 (model.md P-18); finer needs fall back to the crisp path.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -88,6 +89,6 @@ def bucket(need: np.ndarray) -> np.ndarray:
     out[small] = (8 * np.ceil((need[small] - 1) / 8) + 1).astype(np.int64)
     large = big & ~small
     k = np.ceil(np.log2(np.maximum(need[large] - 1, 1)))
-    out[large] = (2 ** k + 1).astype(np.int64)
+    out[large] = (2**k + 1).astype(np.int64)
     out[too_big] = 0
     return out

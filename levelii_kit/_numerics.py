@@ -5,6 +5,7 @@
 * One place that turns a ``seed`` (``None``, an ``int`` or a :class:`numpy.random.Generator`)
   into a generator, after QuantEcon's ``check_random_state``; global numpy state is never used.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -594,8 +594,9 @@ def execute_notebook(
         except RuntimeError as exc:
             if starts >= KERNEL_START_ATTEMPTS or not _kernel_failed_to_start(exc):
                 raise
-            print(f"levelii: kernel start {starts} failed ({exc}); starting a fresh kernel",
-                  file=sys.stderr, flush=True)
+            print(
+                f"levelii: kernel start {starts} failed ({exc}); starting a fresh kernel", file=sys.stderr, flush=True
+            )
 
 
 def _execute_job(job_json: str) -> None:
@@ -716,10 +717,17 @@ def build_casebook(
 
             def render_pages(slug: str, notebook: Path) -> None:  # while the other chapters still run
                 for edition in editions:
-                    pages.submit(site.render_chapter_page, chapters, index[slug], notebook, edition, tmp / edition, book)
+                    pages.submit(
+                        site.render_chapter_page, chapters, index[slug], notebook, edition, tmp / edition, book
+                    )
 
             execute_chapters(
-                chapters, tmp / "executed", jobs=jobs, parameters=parameters, progress=say, timeout=timeout,
+                chapters,
+                tmp / "executed",
+                jobs=jobs,
+                parameters=parameters,
+                progress=say,
+                timeout=timeout,
                 on_done=render_pages,
             )
             t0 = time.perf_counter()
@@ -727,8 +735,10 @@ def build_casebook(
                 say(line)
         for edition in editions:
             site.render_site_pages(chapters, edition, tmp / edition, book)
-        say(f"rendered {len(chapters)} chapter(s) in {len(editions)} edition(s) "
-            f"({time.perf_counter() - t0:.1f} s after the last chapter ran)")
+        say(
+            f"rendered {len(chapters)} chapter(s) in {len(editions)} edition(s) "
+            f"({time.perf_counter() - t0:.1f} s after the last chapter ran)"
+        )
         site.write_landing(tmp, editions, book)
         _swap_into_place(tmp, out)
     except BaseException:

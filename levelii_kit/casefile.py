@@ -10,17 +10,18 @@ what was expected, in a :class:`CaseError`.
 
 The model's numbers for a real case are teaching assumptions, not measurements; facts carry their sources.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
 import dataclasses
 import math
 import os
 import re
 import types
 import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
@@ -32,14 +33,24 @@ from .rules import RULE_PRESETS, RatificationRule, rule_preset
 from .scenario import Scenario, Side
 from .solutions import AgendaSetter, NashBargaining, SplitZOPA
 
-__all__ = ["Case", "CaseError", "Problem", "CaseMove", "Source", "Fact", "load_case", "cases_dir", "list_cases",
-           "MAX_BYTES"]
+__all__ = [
+    "Case",
+    "CaseError",
+    "Problem",
+    "CaseMove",
+    "Source",
+    "Fact",
+    "load_case",
+    "cases_dir",
+    "list_cases",
+    "MAX_BYTES",
+]
 
 #: Largest case file accepted.
 MAX_BYTES = 256 * 1024
 
 Num = Annotated[float, Strict(False), Field(allow_inf_nan=False)]
-StrictNum = Annotated[Union[Annotated[int, Strict()], Annotated[float, Strict()]], Field()]
+StrictNum = Annotated[Annotated[int, Strict()] | Annotated[float, Strict()], Field()]
 Text = Annotated[str, Strict()]
 Ident = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 SourceId = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z0-9_\-]+$")]
@@ -51,13 +62,13 @@ def _number(lo=None, hi=None, lo_open=False):
         kwargs["gt" if lo_open else "ge"] = lo
     if hi is not None:
         kwargs["le"] = hi
-    return Annotated[Union[Annotated[int, Strict()], Annotated[float, Strict()]], Field(allow_inf_nan=False, **kwargs)]
+    return Annotated[Annotated[int, Strict()] | Annotated[float, Strict()], Field(allow_inf_nan=False, **kwargs)]
 
 
 Finite = _number()
 NonNeg = _number(0)
 Unit = _number(0, 1)
-Point = Union[Finite, Annotated[list[Finite], Field(min_length=1, max_length=2)]]
+Point = Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)]
 
 
 class _Model(BaseModel):
@@ -67,14 +78,14 @@ class _Model(BaseModel):
 class SourceSpec(_Model):
     id: SourceId
     citation: Annotated[Text, Field(min_length=3)]
-    url: Optional[Annotated[Text, Field(pattern=r"^https?://\S+$")]] = None
+    url: Annotated[Text, Field(pattern=r"^https?://\S+$")] | None = None
 
 
 class FactSpec(_Model):
     id: SourceId
     text: Annotated[Text, Field(min_length=3)]
     sources: Annotated[list[SourceId], Field(min_length=1)]
-    when: Optional[Text] = None
+    when: Text | None = None
     status: Literal["verified", "unverified"] = "verified"
 
 
@@ -94,11 +105,11 @@ class IssueSpec(_Model):
 
 
 class RuleSpec(_Model):
-    preset: Optional[Literal[tuple(RULE_PRESETS)]] = None  # type: ignore[valid-type]
-    quota: Optional[_number(0, 1, lo_open=True)] = None
-    softness: Optional[NonNeg] = None
-    discretion: Optional[Unit] = None
-    form: Optional[Literal["share", "bloc"]] = None
+    preset: Literal[tuple(RULE_PRESETS)] | None = None  # type: ignore[valid-type]
+    quota: _number(0, 1, lo_open=True) | None = None
+    softness: NonNeg | None = None
+    discretion: Unit | None = None
+    form: Literal["share", "bloc"] | None = None
 
 
 class ConstituencySpec(_Model):
@@ -106,8 +117,8 @@ class ConstituencySpec(_Model):
     label: Text = ""
     strength: NonNeg = 1.0
     ideal: Point
-    salience: Optional[Union[NonNeg, Annotated[list[NonNeg], Field(min_length=1, max_length=2)]]] = None
-    tolerance: Optional[NonNeg] = None
+    salience: NonNeg | Annotated[list[NonNeg], Field(min_length=1, max_length=2)] | None = None
+    tolerance: NonNeg | None = None
     noise: NonNeg = 0.0
     threat: NonNeg = 0.0
     blocking: Unit = 0.0
@@ -147,15 +158,20 @@ def _field_type(tp):
         return Annotated[bool, Strict()]
     text = str(tp)
     if "tuple" in text:
-        return Optional[Point]
+        return Point | None
     if "float" in text:
-        return Optional[Finite]
+        return Finite | None
     return Any
 
 
 _COMMON = {
-    "id": (SourceId, ...), "label": (Text, ""), "actor": (Ident, ...), "cost": (Optional[NonNeg], None),
-    "happened": (Text, ""), "sources": (list[SourceId], []), "category": (Optional[Literal[CATEGORIES]], None),
+    "id": (SourceId, ...),
+    "label": (Text, ""),
+    "actor": (Ident, ...),
+    "cost": (NonNeg | None, None),
+    "happened": (Text, ""),
+    "sources": (list[SourceId], []),
+    "category": (Literal[CATEGORIES] | None, None),
     "default": (Annotated[bool, Strict()], False),
 }
 
@@ -170,21 +186,24 @@ def _move_models():
             if fname in ("actor", "cost", "label"):
                 continue
             default = f.default
-            fields[fname] = (_field_type(hints[fname]), ... if fname in ("target", "side", "term", "issue") else default)
+            fields[fname] = (
+                _field_type(hints[fname]),
+                ... if fname in ("target", "side", "term", "issue") else default,
+            )
         fields["type"] = (Literal[name], ...)
         models.append(create_model(f"{name}Spec", __base__=_Model, **fields))
     return models
 
 
 _MOVE_MODELS = _move_models()
-MoveSpec = Annotated[Union[tuple(_MOVE_MODELS)], Field(discriminator="type")]  # type: ignore[valid-type]
+MoveSpec = Annotated[Union[tuple(_MOVE_MODELS)], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
 
 
 class SolutionSpec(_Model):
     type: Literal["NashBargaining", "SplitZOPA", "AgendaSetter"] = "NashBargaining"
-    alpha: Optional[_number(0, 1, lo_open=True)] = None
-    beta: Optional[Unit] = None
-    proposer: Optional[Ident] = None
+    alpha: _number(0, 1, lo_open=True) | None = None
+    beta: Unit | None = None
+    proposer: Ident | None = None
 
 
 class ModelSpec(_Model):
@@ -209,7 +228,7 @@ class TeachingSpec(_Model):
 
 
 class CaseSpec(_Model):
-    slug: Optional[SourceId] = None
+    slug: SourceId | None = None
     title: Annotated[Text, Field(min_length=1)]
     part: Text = "Cases"
     order: Annotated[int, Strict()] = 99
@@ -220,7 +239,7 @@ class CaseSpec(_Model):
     facts: list[FactSpec] = []
     timeline: list[TimelineSpec] = []
     issues: Annotated[list[IssueSpec], Field(min_length=1, max_length=2)]
-    status_quo: Optional[Union[Finite, Annotated[list[Finite], Field(min_length=1, max_length=2)]]] = None
+    status_quo: Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)] | None = None
     sides: Annotated[list[SideSpec], Field(min_length=2, max_length=2)]
     terms: list[TermSpec] = []
     interventions: list[MoveSpec] = []  # type: ignore[valid-type]
@@ -369,7 +388,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
-                None, None, f"YAML aliases (*{event.anchor}) are not allowed in case files", event.start_mark)
+                None, None, f"YAML aliases (*{event.anchor}) are not allowed in case files", event.start_mark
+            )
         return super().compose_node(parent, index)
 
 
@@ -402,8 +422,10 @@ def _resolve(slug_or_path) -> Path:
     raise CaseError([Problem(str(slug_or_path), "", "file not found")])
 
 
-_BRANCH = re.compile(r"^(int|float|bool|str|none|list\[.*\]|union\[.*\]|function-.*|constrained-.*|literal\[.*\]"
-                     r"|dict\[.*\]|json-or-python\[.*\]|nullable\[.*\]|tagged-union\[.*\])$")
+_BRANCH = re.compile(
+    r"^(int|float|bool|str|none|list\[.*\]|union\[.*\]|function-.*|constrained-.*|literal\[.*\]"
+    r"|dict\[.*\]|json-or-python\[.*\]|nullable\[.*\]|tagged-union\[.*\])$"
+)
 
 
 def _path(loc) -> str:
@@ -488,7 +510,9 @@ def _read(path: Path, problems, name):
         return None
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
-        problems.append(Problem(name, "", f"the document must be a mapping of fields (title:, sides:, ...), got {kind}"))
+        problems.append(
+            Problem(name, "", f"the document must be a mapping of fields (title:, sides:, ...), got {kind}")
+        )
         return None
     return data
 
@@ -500,6 +524,7 @@ def _items(data, key):
 
 def _cross_check(data: dict, path: Path, problems, name):
     """Cross-reference checks on the raw document; tolerant of structural errors reported elsewhere."""
+
     def bad(where, msg):
         problems.append(Problem(name, where, msg))
 
@@ -581,13 +606,15 @@ def _cross_check(data: dict, path: Path, problems, name):
         leader = side.get("leader")
         if isinstance(leader, str) and members and leader not in local:
             bad(f"sides[{si}].leader", f"{leader!r} is not one of this side's constituencies {sorted(local)}")
-        if members and not any(c.get("seated", True) is not False and num(c.get("strength", 1.0))
-                               and c.get("strength", 1.0) > 0 for _, c in members):
+        if members and not any(
+            c.get("seated", True) is not False and num(c.get("strength", 1.0)) and c.get("strength", 1.0) > 0
+            for _, c in members
+        ):
             bad(f"sides[{si}].constituencies", "at least one constituency must be seated with strength > 0")
     for ti, t in _items(data, "terms"):
         for key, pool, what in (("values", names, "constituency"), ("costs", side_names, "side")):
             mapping = t.get(key, {})
-            for who in (mapping if isinstance(mapping, dict) else {}):
+            for who in mapping if isinstance(mapping, dict) else {}:
                 if who not in pool:
                     bad(f"terms[{ti}].{key}.{who}", f"unknown {what} {who!r}; expected one of {sorted(pool)}")
         refs(t, f"terms[{ti}]")
@@ -596,8 +623,12 @@ def _cross_check(data: dict, path: Path, problems, name):
         cls = INTERVENTIONS.get(mv.get("type"))
         if cls is not None and mv.get("category") not in (None, cls.category) and mv.get("category") in CATEGORIES:
             bad(f"{where}.category", f"{cls.__name__} is a {cls.category!r} move, not {mv['category']!r}")
-        for attr, pool, what in (("target", names, "constituency"), ("side", side_names, "side"),
-                                 ("term", term_names, "term"), ("issue", issue_names, "issue")):
+        for attr, pool, what in (
+            ("target", names, "constituency"),
+            ("side", side_names, "side"),
+            ("term", term_names, "term"),
+            ("issue", issue_names, "issue"),
+        ):
             value = mv.get(attr)
             if isinstance(value, str) and value not in pool:
                 bad(f"{where}.{attr}", f"unknown {what} {value!r}; expected one of {sorted(pool)}")
@@ -616,7 +647,10 @@ def _cross_check(data: dict, path: Path, problems, name):
         for key in ("given", "moves"):
             for j, mid in enumerate(ex.get(key) or []):
                 if mid not in move_ids:
-                    bad(f"{where}.{key}[{j}]", f"unknown move {mid!r}; expected one of {sorted(m for m in move_ids if m)}")
+                    bad(
+                        f"{where}.{key}[{j}]",
+                        f"unknown move {mid!r}; expected one of {sorted(m for m in move_ids if m)}",
+                    )
         if ex.get("costs", "all") not in ("all", "helper"):
             bad(f"{where}.costs", f"expected 'all' or 'helper', got {ex.get('costs')!r}")
         side = ex.get("side")
@@ -646,15 +680,28 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         issues = tuple(Issue(i.name, i.label, i.low, i.high, i.low_label, i.high_label, i.linked) for i in spec.issues)
         for s in spec.sides:
             r = s.rule
-            fields = {f: getattr(r, f) for f in ("quota", "softness", "discretion", "form") if getattr(r, f) is not None}
+            fields = {
+                f: getattr(r, f) for f in ("quota", "softness", "discretion", "form") if getattr(r, f) is not None
+            }
             rule = rule_preset(r.preset, **fields) if r.preset else RatificationRule(**fields)
             members = tuple(
                 Constituency(
-                    c.name, ideal=point(c.ideal), strength=c.strength, tolerance=c.tolerance,
-                    salience=point(c.salience) if c.salience is not None else (1.0,) * k, noise=c.noise,
-                    threat=c.threat, blocking=c.blocking, receptivity=c.receptivity, payment=c.payment,
-                    efficiency=c.efficiency, seated=c.seated, label=c.label or c.name)
-                for c in s.constituencies)
+                    c.name,
+                    ideal=point(c.ideal),
+                    strength=c.strength,
+                    tolerance=c.tolerance,
+                    salience=point(c.salience) if c.salience is not None else (1.0,) * k,
+                    noise=c.noise,
+                    threat=c.threat,
+                    blocking=c.blocking,
+                    receptivity=c.receptivity,
+                    payment=c.payment,
+                    efficiency=c.efficiency,
+                    seated=c.seated,
+                    label=c.label or c.name,
+                )
+                for c in s.constituencies
+            )
             sides.append(Side(s.name, members, s.leader, rule, s.label or s.name))
         terms = tuple(Term(t.name, t.label or t.name, t.values, t.costs, t.state) for t in spec.terms)
         sol = spec.model.solution
@@ -665,15 +712,26 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         else:
             solution = NashBargaining(0.5 if sol.alpha is None else sol.alpha)
         sq = spec.status_quo
-        scenario = Scenario(issues, tuple(sides), terms, point(sq) if sq is not None else None, solution,
-                            spec.model.gamma, spec.model.confidence, spec.model.min_probability, spec.title)
+        scenario = Scenario(
+            issues,
+            tuple(sides),
+            terms,
+            point(sq) if sq is not None else None,
+            solution,
+            spec.model.gamma,
+            spec.model.confidence,
+            spec.model.min_probability,
+            spec.title,
+        )
     except (ValueError, KeyError) as exc:
         problems.append(Problem(name, "", f"the model cannot be built: {exc}"))
         return None
     moves = []
     for mi, mv in enumerate(spec.interventions):
         cls = INTERVENTIONS[mv.type]
-        kwargs = {f.name: getattr(mv, f.name) for f in dataclasses.fields(cls) if hasattr(mv, f.name) and f.name != "cost"}
+        kwargs = {
+            f.name: getattr(mv, f.name) for f in dataclasses.fields(cls) if hasattr(mv, f.name) and f.name != "cost"
+        }
         if mv.cost is not None:
             kwargs["cost"] = mv.cost
         kwargs["label"] = mv.label or mv.id
@@ -686,20 +744,32 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         moves.append(CaseMove(mv.id, mv.label or mv.id, move, mv.happened, tuple(mv.sources), mv.default))
     if problems:
         return None
-    teaching = types.MappingProxyType({
-        "learning_goals": tuple(spec.teaching.learning_goals), "debrief": tuple(spec.teaching.debrief),
-        "instructor_notes": tuple(spec.teaching.instructor_notes), "assumptions": tuple(spec.teaching.assumptions),
-        "exercises": tuple(types.MappingProxyType(e.model_dump()) for e in spec.teaching.exercises),
-    })
+    teaching = types.MappingProxyType(
+        {
+            "learning_goals": tuple(spec.teaching.learning_goals),
+            "debrief": tuple(spec.teaching.debrief),
+            "instructor_notes": tuple(spec.teaching.instructor_notes),
+            "assumptions": tuple(spec.teaching.assumptions),
+            "exercises": tuple(types.MappingProxyType(e.model_dump()) for e in spec.teaching.exercises),
+        }
+    )
     notes = types.MappingProxyType({c.name: c.note for s in spec.sides for c in s.constituencies})
     return Case(
-        slug=spec.slug or (path.parent.name if path.name == "case.yaml" else path.stem), title=spec.title,
-        part=spec.part, order=spec.order, period=spec.period, summary=spec.summary,
+        slug=spec.slug or (path.parent.name if path.name == "case.yaml" else path.stem),
+        title=spec.title,
+        part=spec.part,
+        order=spec.order,
+        period=spec.period,
+        summary=spec.summary,
         categories_shown=tuple(spec.categories_shown),
         sources=tuple(Source(s.id, s.citation, s.url) for s in spec.sources),
         facts=tuple(Fact(f.id, f.text, tuple(f.sources), f.when, f.status) for f in spec.facts),
-        timeline=tuple((t.when, t.fact) for t in spec.timeline), scenario=scenario, moves=tuple(moves),
-        teaching=teaching, path=path, notes=notes,
+        timeline=tuple((t.when, t.fact) for t in spec.timeline),
+        scenario=scenario,
+        moves=tuple(moves),
+        teaching=teaching,
+        path=path,
+        notes=notes,
     )
 
 

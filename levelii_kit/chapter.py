@@ -14,28 +14,48 @@ chosen moves. :func:`record` publishes a chapter's key numbers so that tests can
 notebook (:func:`read_records`). The ``show_*`` helpers display case text as escaped Markdown, never as raw
 HTML.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 import html
 import json
 import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from ._env import STATIC_BUILD_ENV
 from .casefile import Case, load_case
 from .ledger import Ledger, helper_ledger
-from .solver import Result, solve
 from .scenario import ScenarioBatch
+from .solver import Result, solve
 
-__all__ = ["ParameterError", "Parameters", "Chapter", "check_parameters", "setup", "record", "read_records",
-           "RECORD_MIME", "PARAMETER_NAMES", "show_summary", "show_goals", "show_facts", "show_timeline",
-           "show_moves", "show_debrief", "show_instructor_notes", "show_assumptions", "show_sources", "escape"]
+__all__ = [
+    "ParameterError",
+    "Parameters",
+    "Chapter",
+    "check_parameters",
+    "setup",
+    "record",
+    "read_records",
+    "RECORD_MIME",
+    "PARAMETER_NAMES",
+    "show_summary",
+    "show_goals",
+    "show_facts",
+    "show_timeline",
+    "show_moves",
+    "show_debrief",
+    "show_instructor_notes",
+    "show_assumptions",
+    "show_sources",
+    "escape",
+]
 
 #: Mimetype of the outputs written by :func:`record`.
 RECORD_MIME = "application/vnd.levelii.record+json"
@@ -95,7 +115,7 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
     >>> check_parameters(case, moves=["nope"])
     Traceback (most recent call last):
     ...
-    levelii_kit.chapter.ParameterError: parameter 'moves': unknown move 'nope'; allowed: our_hawk_veto, their_hawk_veto, mollify_their_hawk, inflame_their_hawk, offer_assurance, empower_their_doves
+    levelii_kit.chapter.ParameterError: parameter 'moves': unknown move 'nope'; allowed: our_hawk_veto, ...
     """
     if unknown:
         name = sorted(unknown)[0]
@@ -104,8 +124,9 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
     if strengths is None:
         strengths = {}
     if not isinstance(strengths, Mapping):
-        raise ParameterError(f"parameter 'strengths': expected a mapping of constituency to strength, "
-                             f"got {type(strengths).__name__}")
+        raise ParameterError(
+            f"parameter 'strengths': expected a mapping of constituency to strength, got {type(strengths).__name__}"
+        )
     clean = {}
     for key, value in strengths.items():
         if key not in names:
@@ -181,8 +202,9 @@ class Chapter:
         for k, label in enumerate(("without the helping moves", "with the helping moves")):
             row = {f"P({name} ratifies)": res.side_probability[k, s] for s, name in enumerate(b.side_names)}
             row["chance of agreement"] = res.probability[k] if res.agreed[k] else 0.0
-            row["outcome"] = (", ".join(f"{v:.3g}" for v in res.point[k]) if res.agreed[k]
-                              else f"no deal ({res.reason[k]})")
+            row["outcome"] = (
+                ", ".join(f"{v:.3g}" for v in res.point[k]) if res.agreed[k] else f"no deal ({res.reason[k]})"
+            )
             for s, name in enumerate(b.side_names):
                 row[f"E({name}'s leader)"] = res.expected[k, s]
             rows[label] = row
@@ -222,7 +244,7 @@ def setup(case_or_slug, strengths=None, moves=None, seed=0, **unknown) -> Chapte
 
 
 def _row(result: Result, i: int) -> Result:
-    fields = {f: getattr(result, f)[i:i + 1] for f in Result.__dataclass_fields__ if f != "batch"}
+    fields = {f: getattr(result, f)[i : i + 1] for f in Result.__dataclass_fields__ if f != "batch"}
     return Result(batch=result.batch.take(i), **fields)
 
 
@@ -361,15 +383,18 @@ def show_moves(case: Case):
     lines = ["| move | category | made by | cost | what happened | sources |", "|---|---|---|---|---|---|"]
     for m in case.moves:
         default = " (already on in the baseline)" if m.default else ""
-        lines.append(f"| {escape(m.label)}{default} | {escape(m.category)} | {escape(m.move.actor)} | "
-                     f"{m.move.cost:.3g} | {escape(m.happened)} | {_cite(case, m.sources)} |")
+        lines.append(
+            f"| {escape(m.label)}{default} | {escape(m.category)} | {escape(m.move.actor)} | "
+            f"{m.move.cost:.3g} | {escape(m.happened)} | {_cite(case, m.sources)} |"
+        )
     return _Markdown("\n".join(lines))
 
 
 def show_debrief(case: Case):
     """Debrief questions."""
-    return _Markdown("**Debrief questions**\n\n" + "\n".join(
-        f"{k}. {escape(q)}" for k, q in enumerate(case.teaching["debrief"], 1)))
+    return _Markdown(
+        "**Debrief questions**\n\n" + "\n".join(f"{k}. {escape(q)}" for k, q in enumerate(case.teaching["debrief"], 1))
+    )
 
 
 def show_instructor_notes(case: Case):
@@ -379,17 +404,23 @@ def show_instructor_notes(case: Case):
 
 def show_assumptions(case: Case):
     """The model's assumptions and every constituency's parameters with the reason for them."""
-    lines = ["**The model's assumptions** (the parameters are teaching estimates, not measurements)", "",
-             _bullets(case.teaching["assumptions"]), "",
-             "| side | constituency | strength | ideal | tolerance | noise | threat | blocking | why these numbers |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "**The model's assumptions** (the parameters are teaching estimates, not measurements)",
+        "",
+        _bullets(case.teaching["assumptions"]),
+        "",
+        "| side | constituency | strength | ideal | tolerance | noise | threat | blocking | why these numbers |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for side in case.scenario.sides:
         for c in side.constituencies:
             tol = "status quo" if c.tolerance is None else f"{c.tolerance:.3g}"
             ideal = ", ".join(f"{v:.3g}" for v in c.ideal)
-            lines.append(f"| {escape(side.label or side.name)} | {escape(c.label or c.name)} | {c.strength:.3g} | "
-                         f"{ideal} | {tol} | {c.noise:.3g} | {c.threat:.3g} | {c.blocking:.3g} | "
-                         f"{escape(case.notes.get(c.name, ''))} |")
+            lines.append(
+                f"| {escape(side.label or side.name)} | {escape(c.label or c.name)} | {c.strength:.3g} | "
+                f"{ideal} | {tol} | {c.noise:.3g} | {c.threat:.3g} | {c.blocking:.3g} | "
+                f"{escape(case.notes.get(c.name, ''))} |"
+            )
     return _Markdown("\n".join(lines))
 
 

@@ -6,6 +6,7 @@ side, win-sets, ZOPA, outcome); ``levelii run SLUG -p NAME VALUE`` validates a c
 kernel starts and executes it; ``levelii present SLUG`` serves it live with Voila; ``levelii build`` renders the
 HTML casebook. User errors print one line and exit non-zero, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -107,8 +108,10 @@ def cmd_show(args) -> int:
     strengths = _parse_strengths(args.strength)
     unknown = set(strengths) - set(case.scenario.constituency_names)
     if unknown:
-        raise UserError(f"--strength: unknown constituency {sorted(unknown)[0]!r}; "
-                        f"expected one of {list(case.scenario.constituency_names)}")
+        raise UserError(
+            f"--strength: unknown constituency {sorted(unknown)[0]!r}; "
+            f"expected one of {list(case.scenario.constituency_names)}"
+        )
     moves = [m for group in args.move or [] for m in group.split(",") if m]
     bad = [m for m in moves if m not in case.move_ids]
     if bad:
@@ -123,7 +126,7 @@ def cmd_show(args) -> int:
         print(result.support_table().to_string())
         print("\nRatification per side")
         print(result.sides_table().to_string())
-    print("\nWin-sets and ZOPA (confidence %s)" % _fmt(scenario.confidence))
+    print(f"\nWin-sets and ZOPA (confidence {_fmt(scenario.confidence)})")
     for s, side in enumerate(scenario.sides):
         print(f"  win-set {side.name}: {_intervals(win_set(scenario, s))}")
     print(f"  ZOPA: {_intervals(zopa(scenario))}")
@@ -136,8 +139,10 @@ def cmd_show(args) -> int:
     else:
         print(f"  no deal: {outcome.reason} (best chance of agreement {_fmt(outcome.best_probability)})")
     for s, side in enumerate(scenario.sides):
-        print(f"  expected value for {side.name}'s leader: {_fmt(result.expected[0, s])} "
-              f"(no agreement: {_fmt(result.disagreement[0, s])})")
+        print(
+            f"  expected value for {side.name}'s leader: {_fmt(result.expected[0, s])} "
+            f"(no agreement: {_fmt(result.disagreement[0, s])})"
+        )
     return 0
 
 
@@ -149,7 +154,9 @@ def _parse_parameters(pairs):
         try:
             params[name] = yaml.safe_load(raw)
         except yaml.YAMLError:
-            raise UserError(f"-p {name}: cannot read the value {raw!r} (use YAML, e.g. '[a, b]' or '{{x: 2}}')") from None
+            raise UserError(
+                f"-p {name}: cannot read the value {raw!r} (use YAML, e.g. '[a, b]' or '{{x: 2}}')"
+            ) from None
     return params
 
 
@@ -225,37 +232,65 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per job)."""
     parser = _Parser(prog="levelii", description="The levelii casebook: Level II negotiation cases, model and site.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    p = sub.add_parser("list", help="list the cases", description="List every case: slug, title, sides, "
-                       "constituencies and interventions.")
+    p = sub.add_parser(
+        "list",
+        help="list the cases",
+        description="List every case: slug, title, sides, constituencies and interventions.",
+    )
     p.add_argument("--cases", help="folder holding the case folders (default: the project's cases/)")
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("check", help="validate case files", description="Validate case files. With no path, "
-                       "checks every cases/*/case.yaml. Exit 0 when all are valid, 1 with one line per problem.")
+    p = sub.add_parser(
+        "check",
+        help="validate case files",
+        description="Validate case files. With no path, "
+        "checks every cases/*/case.yaml. Exit 0 when all are valid, 1 with one line per problem.",
+    )
     p.add_argument("paths", nargs="*", help="case files, case folders or folders of cases")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser("show", help="print a case's baseline result", description="Solve a case and print "
-                       "support per constituency, ratification per side, win-sets, the ZOPA and the outcome.")
+    p = sub.add_parser(
+        "show",
+        help="print a case's baseline result",
+        description="Solve a case and print "
+        "support per constituency, ratification per side, win-sets, the ZOPA and the outcome.",
+    )
     p.add_argument("slug", help="case slug (see levelii list) or path to a case file")
     p.add_argument("--move", action="append", metavar="ID[,ID]", help="switch a helping move on (repeatable)")
     p.add_argument("--strength", action="append", metavar="NAME=VALUE", help="override a constituency's strength")
     p.set_defaults(func=cmd_show)
-    p = sub.add_parser("run", help="execute a chapter with parameters", description="Validate the parameters, "
-                       "then execute cases/SLUG/SLUG.ipynb with papermill. Parameters: strengths (a mapping), "
-                       "moves (a list of move ids), seed (an integer); values are read as YAML.")
+    p = sub.add_parser(
+        "run",
+        help="execute a chapter with parameters",
+        description="Validate the parameters, "
+        "then execute cases/SLUG/SLUG.ipynb with papermill. Parameters: strengths (a mapping), "
+        "moves (a list of move ids), seed (an integer); values are read as YAML.",
+    )
     p.add_argument("slug", help="case slug")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="set a parameter, e.g. -p moves '[london_declaration]' -p strengths '{military: 2}'")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a parameter, e.g. -p moves '[london_declaration]' -p strengths '{military: 2}'",
+    )
     p.add_argument("-o", "--output", help="executed notebook (default build/run/SLUG.ipynb)")
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("present", help="serve a chapter live with Voila on 127.0.0.1",
-                       description="Serve a chapter with Voila on 127.0.0.1: code hidden, widgets live.")
+    p = sub.add_parser(
+        "present",
+        help="serve a chapter live with Voila on 127.0.0.1",
+        description="Serve a chapter with Voila on 127.0.0.1: code hidden, widgets live.",
+    )
     p.add_argument("slug", help="case slug")
     p.add_argument("--port", type=int, default=None, help="port (default: a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_present)
-    p = sub.add_parser("build", help="build the HTML casebook", description="Execute every chapter with "
-                       "papermill (in parallel) and render the student and instructor editions.")
+    p = sub.add_parser(
+        "build",
+        help="build the HTML casebook",
+        description="Execute every chapter with "
+        "papermill (in parallel) and render the student and instructor editions.",
+    )
     p.add_argument("--edition", choices=("student", "instructor", "both"), default="both")
     p.add_argument("--out", default="build/casebook", help="output folder (default build/casebook)")
     p.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")

@@ -10,10 +10,11 @@ from a deal is
 
 and :math:`g_i(\\varnothing) = 0`. The names follow Putnam (1988), Tsebelis (2002) and Iida (1993).
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 
 __all__ = ["Constituency"]
 
@@ -91,8 +92,11 @@ class Constituency:
         check("ideal", all(map(finite, self.ideal)), "finite")
         check("salience", all(finite(s) and s >= 0 for s in self.salience), "finite and >= 0")
         check("strength", finite(self.strength) and self.strength >= 0, "finite and >= 0")
-        check("tolerance", self.tolerance is None or (finite(self.tolerance) and self.tolerance >= 0),
-              "None or finite and >= 0")
+        check(
+            "tolerance",
+            self.tolerance is None or (finite(self.tolerance) and self.tolerance >= 0),
+            "None or finite and >= 0",
+        )
         check("noise", finite(self.noise) and self.noise >= 0, "finite and >= 0")
         check("threat", finite(self.threat) and self.threat >= 0, "finite and >= 0")
         check("blocking", finite(self.blocking) and 0 <= self.blocking <= 1, "between 0 and 1")

@@ -6,12 +6,13 @@ value :math:`v_{im}` to every constituency it touches and a cost :math:`c_{sm}` 
 that pays for it. Terms are how assurances, face-saving language, ceilings and compensation clauses enter
 the model (Putnam 1988 on side payments; Sebenius 2013 on tailoring the deal for the other side's Level II).
 """
+
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
-import math
 
 __all__ = ["Issue", "Term", "TERM_STATES"]
 
@@ -111,4 +112,9 @@ class Term:
         if not isinstance(other, Term):
             return NotImplemented
         return (self.name, self.label, dict(self.values), dict(self.costs), self.state) == (
-            other.name, other.label, dict(other.values), dict(other.costs), other.state)
+            other.name,
+            other.label,
+            dict(other.values),
+            dict(other.costs),
+            other.state,
+        )

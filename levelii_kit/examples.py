@@ -6,6 +6,7 @@ hawk and a dove of equal strength and tolerance 0.6 and a simple-majority rule. 
 vetoes the ZOPA is [0.4, 0.6] and the deal 0.5; a veto for A's hawk moves the deal to 0.45 (the Schelling
 effect); the same hawk at -0.25 empties the ZOPA (the "not too hawkish" cliff).
 """
+
 from __future__ import annotations
 
 from .constituency import Constituency
@@ -39,6 +40,7 @@ def canonical_scenario(noise: float = 0.0, softness: float = 0.0, alpha: float =
     >>> solve(canonical_scenario()).point.tolist()
     [[0.5]]
     """
+
     def members(prefix, leader, hawk, dove):
         return tuple(
             Constituency(f"{prefix}_{role}", ideal=(ideal,), tolerance=0.6, noise=noise, label=f"{prefix}'s {role}")

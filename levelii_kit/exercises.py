@@ -15,11 +15,12 @@ moves' costs to whoever pays (``costs: all``, the default) or to the helper only
 
 An exercise without a ``kind`` is a discussion question: :func:`check` says so and points to the debrief.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -127,13 +128,22 @@ def _check_cheapest(case, ex, answer, table=None):
         return Feedback(False, f"No set of moves lifts {what} to {threshold:.0%} in this model.")
     best = np.min(costs[reach])
     if not reach[k]:
-        return Feedback(False, f"With {_fmt_set(key)}, {what} is {value[k]:.0%}, below {threshold:.0%}. "
-                               "Look for the move that answers the blocking constituency's fear.")
+        return Feedback(
+            False,
+            f"With {_fmt_set(key)}, {what} is {value[k]:.0%}, below {threshold:.0%}. "
+            "Look for the move that answers the blocking constituency's fear.",
+        )
     if costs[k] > best + 1e-12:
-        return Feedback(False, f"Your set works ({what} {value[k]:.0%}) but costs {costs[k]:.3g}; a set costing "
-                               f"{best:.3g} also reaches {threshold:.0%}. Which of your moves is not pulling its weight?")
-    return Feedback(True, f"{_fmt_set(key)} lifts {what} to {value[k]:.0%} at a cost of {costs[k]:.3g}, "
-                          f"the lowest cost of any set that reaches {threshold:.0%}.")
+        return Feedback(
+            False,
+            f"Your set works ({what} {value[k]:.0%}) but costs {costs[k]:.3g}; a set costing "
+            f"{best:.3g} also reaches {threshold:.0%}. Which of your moves is not pulling its weight?",
+        )
+    return Feedback(
+        True,
+        f"{_fmt_set(key)} lifts {what} to {value[k]:.0%} at a cost of {costs[k]:.3g}, "
+        f"the lowest cost of any set that reaches {threshold:.0%}.",
+    )
 
 
 def _single(case, ex):
@@ -159,11 +169,17 @@ def _check_best(case, ex, answer, table=None):
     if score[best] <= 1e-12:
         return Feedback(False, f"No single move raises {what} here; the moves only work together, or not at all.")
     if score[k] >= score[best] - 1e-12:
-        return Feedback(True, f"{answer} raises {what} by {gain[k]:+.1%} on its own{', at a cost of %.3g' % costs[k]}"
-                              f"{' — the most ' + measure if per_cost else ', more than any other single move'}.")
-    return Feedback(False, f"{answer} changes {what} by {gain[k]:+.1%} on its own; {moves[best]} does better "
-                           f"({gain[best]:+.1%}{', cost %.3g' % costs[best] if per_cost else ''}). Moves can also be "
-                           "complements: compare with the Shapley split in the ledger.")
+        return Feedback(
+            True,
+            f"{answer} raises {what} by {gain[k]:+.1%} on its own{f', at a cost of {costs[k]:.3g}'}"
+            f"{' — the most ' + measure if per_cost else ', more than any other single move'}.",
+        )
+    return Feedback(
+        False,
+        f"{answer} changes {what} by {gain[k]:+.1%} on its own; {moves[best]} does better "
+        f"({gain[best]:+.1%}{f', cost {costs[best]:.3g}' if per_cost else ''}). Moves can also be "
+        "complements: compare with the Shapley split in the ledger.",
+    )
 
 
 def _numeric_value(case, ex):
@@ -179,7 +195,9 @@ def _numeric_value(case, ex):
     if quantity == "side":
         names = [s.name for s in case.scenario.sides]
         k = names.index(ex["side"])
-        return float(res.side_probability[0, k]), f"the chance that {case.scenario.sides[k].label or ex['side']} ratifies"
+        return float(
+            res.side_probability[0, k]
+        ), f"the chance that {case.scenario.sides[k].label or ex['side']} ratifies"
     raise ValueError(f"exercise {ex['id']!r}: quantity must be outcome, joint or side, got {quantity!r}")
 
 
@@ -224,14 +242,18 @@ def check(case: Case, exercise_id: str, answer) -> Feedback:
     >>> case = load_case("two_level_basics")
     >>> check(case, "ex_cheapest_help", ["offer_assurance"]).correct
     True
-    >>> print(check(case, "ex_cheapest_help", ["empower_their_doves"]))
-    Not quite. With empower_their_doves, the chance of agreement is 0%, below 100%. Look for the move that answers the blocking constituency's fear.
+    >>> print(check(case, "ex_cheapest_help", ["empower_their_doves"]))  # doctest: +NORMALIZE_WHITESPACE
+    Not quite. With empower_their_doves, the chance of agreement is 0%, below 100%.
+    Look for the move that answers the blocking constituency's fear.
     """
     ex = _exercise(case, exercise_id)
     kind = ex.get("kind")
     if kind is None:
-        return Feedback(False, "This is a discussion question: there is no single right answer to check. "
-                               "Compare your reasoning with the debrief questions.")
+        return Feedback(
+            False,
+            "This is a discussion question: there is no single right answer to check. "
+            "Compare your reasoning with the debrief questions.",
+        )
     if kind not in _CHECKERS:
         raise ValueError(f"exercise {exercise_id!r}: unknown kind {kind!r}; expected one of {KINDS}")
     return _CHECKERS[kind](case, ex, answer)
@@ -243,8 +265,9 @@ def solution(case: Case, exercise_id: str) -> Feedback:
     Examples
     --------
     >>> from levelii_kit import load_case
-    >>> print(solution(load_case("two_level_basics"), "ex_cheapest_help"))
-    Right. offer_assurance lifts the chance of agreement to 100% at a cost of 0, the lowest cost of any set that reaches 100%.
+    >>> print(solution(load_case("two_level_basics"), "ex_cheapest_help"))  # doctest: +NORMALIZE_WHITESPACE
+    Right. offer_assurance lifts the chance of agreement to 100% at a cost of 0,
+    the lowest cost of any set that reaches 100%.
     """
     ex = _exercise(case, exercise_id)
     kind = ex.get("kind")

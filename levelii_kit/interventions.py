@@ -12,20 +12,40 @@ their internal conflicts) and **direct action** on their internal situation.
 Timing (R3) has no dynamics in this static model: :class:`Timing` chooses which threat and receptivity
 apply at the moment chosen (for instance during a party congress).
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import ClassVar, Sequence
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
 from .solutions import NashBargaining, SplitZOPA
 
 __all__ = [
-    "CATEGORIES", "Intervention", "INTERVENTIONS", "apply_all",
-    "SetQuota", "SetBlocking", "SetDiscretion", "Seat", "Unseat", "Secrecy", "Consult", "Timing",
-    "Mollify", "Inflame", "Reframe", "OfferTerm", "LinkIssue", "Restraint", "Empower", "SidePayment", "Engage",
+    "CATEGORIES",
+    "Intervention",
+    "INTERVENTIONS",
+    "apply_all",
+    "SetQuota",
+    "SetBlocking",
+    "SetDiscretion",
+    "Seat",
+    "Unseat",
+    "Secrecy",
+    "Consult",
+    "Timing",
+    "Mollify",
+    "Inflame",
+    "Reframe",
+    "OfferTerm",
+    "LinkIssue",
+    "Restraint",
+    "Empower",
+    "SidePayment",
+    "Engage",
 ]
 
 #: Sebenius's four categories of helping moves.
@@ -256,8 +276,10 @@ class Secrecy(Intervention):
 
     def apply(self, scenario):
         si = scenario.side_index(self.side)
-        members = tuple(replace(c, threat=c.threat * (1 - self.level), noise=c.noise * self.noise_factor)
-                        for c in scenario.sides[si].constituencies)
+        members = tuple(
+            replace(c, threat=c.threat * (1 - self.level), noise=c.noise * self.noise_factor)
+            for c in scenario.sides[si].constituencies
+        )
         return scenario.with_side(si, constituencies=members)
 
 
@@ -378,7 +400,8 @@ class Reframe(_Targeted):
     Examples
     --------
     >>> from levelii_kit import canonical_scenario
-    >>> [round(v, 6) for v in Reframe("A", target="B_hawk", shift=0.1).apply(canonical_scenario()).constituency("B_hawk").ideal]
+    >>> moved = Reframe("A", target="B_hawk", shift=0.1).apply(canonical_scenario())
+    >>> [round(v, 6) for v in moved.constituency("B_hawk").ideal]
     [1.05]
     """
 
@@ -405,7 +428,8 @@ class Reframe(_Targeted):
     def apply(self, scenario):
         c = scenario.constituency(self.target)
         return scenario.with_constituency(
-            self.target, ideal=_move_towards(c.ideal, self._point(scenario), c.receptivity * self.shift))
+            self.target, ideal=_move_towards(c.ideal, self._point(scenario), c.receptivity * self.shift)
+        )
 
 
 # ----------------------------------------------------------------------------------------- at the table
@@ -476,8 +500,10 @@ class Restraint(Intervention):
     def apply(self, scenario):
         si = scenario.side_index(self.actor)
         other = 1 - si
-        members = tuple(replace(c, threat=max(0.0, c.threat - c.receptivity * self.threat_cut))
-                        for c in scenario.sides[other].constituencies)
+        members = tuple(
+            replace(c, threat=max(0.0, c.threat - c.receptivity * self.threat_cut))
+            for c in scenario.sides[other].constituencies
+        )
         out = scenario.with_side(other, constituencies=members)
         if self.claim_cut:
             sol = out.solution
@@ -574,7 +600,25 @@ class Engage(_Targeted):
 
 
 #: Every intervention type by name (case files use these names).
-INTERVENTIONS = {cls.__name__: cls for cls in (
-    SetQuota, SetBlocking, SetDiscretion, Seat, Unseat, Secrecy, Consult, Timing,
-    Mollify, Inflame, Reframe, OfferTerm, LinkIssue, Restraint, Empower, SidePayment, Engage,
-)}
+INTERVENTIONS = {
+    cls.__name__: cls
+    for cls in (
+        SetQuota,
+        SetBlocking,
+        SetDiscretion,
+        Seat,
+        Unseat,
+        Secrecy,
+        Consult,
+        Timing,
+        Mollify,
+        Inflame,
+        Reframe,
+        OfferTerm,
+        LinkIssue,
+        Restraint,
+        Empower,
+        SidePayment,
+        Engage,
+    )
+}

@@ -16,11 +16,12 @@ helper should pay). **Shapley attribution** (Shapley 1953) splits every componen
 order-independent, sums exactly to the total (efficiency) and gives 0 to a move with no effect (dummy).
 All :math:`2^m` subsets are solved as one batch.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import factorial
-from typing import Sequence
 
 import numpy as np
 
@@ -159,25 +160,30 @@ class Ledger:
         m = len(self.names)
         full = 2**m - 1
         bits = [1 << j for j in range(m)]
-        return pd.DataFrame({
-            "alone": [value[b] - value[0] for b in bits],
-            "last in": [value[full] - value[full ^ b] for b in bits],
-            "Shapley share": self.shapley[measure if measure == "probability" else "gross"],
-        }, index=pd.Index(list(self.names), name="move"))
+        return pd.DataFrame(
+            {
+                "alone": [value[b] - value[0] for b in bits],
+                "last in": [value[full] - value[full ^ b] for b in bits],
+                "Shapley share": self.shapley[measure if measure == "probability" else "gross"],
+            },
+            index=pd.Index(list(self.names), name="move"),
+        )
 
     def table(self):
         """Per-move Shapley attribution and cost, as a pandas DataFrame."""
         import pandas as pd
 
-        return pd.DataFrame({
-            "move": list(self.names),
-            "delta_probability": self.shapley["probability"],
-            "likelihood": self.shapley["likelihood"],
-            "terms": self.shapley["terms"],
-            "gross": self.shapley["gross"],
-            "cost": np.where(self.paid, self.costs, 0.0),
-            "net": self.shapley["gross"] - np.where(self.paid, self.costs, 0.0),
-        }).set_index("move")
+        return pd.DataFrame(
+            {
+                "move": list(self.names),
+                "delta_probability": self.shapley["probability"],
+                "likelihood": self.shapley["likelihood"],
+                "terms": self.shapley["terms"],
+                "gross": self.shapley["gross"],
+                "cost": np.where(self.paid, self.costs, 0.0),
+                "net": self.shapley["gross"] - np.where(self.paid, self.costs, 0.0),
+            }
+        ).set_index("move")
 
 
 def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int | str = 0) -> Ledger:
@@ -233,8 +239,18 @@ def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int |
     cost = float(costs[paid].sum())
     gross = float(comp["gross"][-1])
     return Ledger(
-        helper=helper, names=tuple(mv.label or type(mv).__name__ for mv in interventions), costs=costs, paid=paid,
-        probability_before=float(p[0]), probability_after=float(p[-1]), gross=gross,
-        likelihood=float(comp["likelihood"][-1]), terms=float(comp["terms"][-1]),
-        baseline_shift=float(comp["baseline_shift"][-1]), cost=cost, net=gross - cost, shapley=shap, results=res,
+        helper=helper,
+        names=tuple(mv.label or type(mv).__name__ for mv in interventions),
+        costs=costs,
+        paid=paid,
+        probability_before=float(p[0]),
+        probability_after=float(p[-1]),
+        gross=gross,
+        likelihood=float(comp["likelihood"][-1]),
+        terms=float(comp["terms"][-1]),
+        baseline_shift=float(comp["baseline_shift"][-1]),
+        cost=cost,
+        net=gross - cost,
+        shapley=shap,
+        results=res,
     )

@@ -31,10 +31,12 @@ The figures:
 
 The "chance of agreement" is :math:`P_{AB}` at the Level I outcome, and 0 when the solver finds no deal.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from importlib import import_module
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -50,17 +52,29 @@ from .scenario import Scenario, ScenarioBatch, as_batch
 _support = import_module(".support", __package__)
 
 __all__ = [
-    "SIDE_COLOURS", "ZOPA_COLOUR",
-    "actor_map_data", "actor_map_figure",
-    "support_data", "support_figure",
-    "winset_data", "winset_figure",
-    "ratification_curve_data", "ratification_curve_figure",
-    "waterfall_data", "waterfall_figure",
-    "heatmap_data", "heatmap_figure",
-    "schelling_data", "schelling_figure",
-    "whatif_data", "whatif_figure",
-    "power_data", "power_figure",
-    "PLOTLY_MIME", "figure_mimebundle", "use_mimetype_display",
+    "SIDE_COLOURS",
+    "ZOPA_COLOUR",
+    "actor_map_data",
+    "actor_map_figure",
+    "support_data",
+    "support_figure",
+    "winset_data",
+    "winset_figure",
+    "ratification_curve_data",
+    "ratification_curve_figure",
+    "waterfall_data",
+    "waterfall_figure",
+    "heatmap_data",
+    "heatmap_figure",
+    "schelling_data",
+    "schelling_figure",
+    "whatif_data",
+    "whatif_figure",
+    "power_data",
+    "power_figure",
+    "PLOTLY_MIME",
+    "figure_mimebundle",
+    "use_mimetype_display",
 ]
 
 #: Side A blue and side B vermillion (Okabe-Ito).
@@ -189,8 +203,11 @@ def _issue_axis(data) -> str:
 def _legend_below(fig, height: int, top: int = 100, bottom: int = 170, gap: int = 95):
     """A horizontal legend under the x-axis title (positions in paper units of the plot area)."""
     plot = max(height - top - bottom, 80)
-    fig.update_layout(height=height, margin=dict(t=top, b=bottom),
-                      legend=dict(orientation="h", yanchor="top", y=-gap / plot, x=0, xanchor="left"))
+    fig.update_layout(
+        height=height,
+        margin=dict(t=top, b=bottom),
+        legend=dict(orientation="h", yanchor="top", y=-gap / plot, x=0, xanchor="left"),
+    )
 
 
 # ------------------------------------------------------------------------------------------ actor map
@@ -273,9 +290,19 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
     fig = go.Figure()
     lead_x = (1.0, 2.0)
     back_x = (0.0, 3.0)
-    shapes = [dict(type="rect", x0=0.65, x1=2.35, y0=-0.32, y1=0.32, line=dict(color=_GREY, width=1),
-                   fillcolor="rgba(0,0,0,0.04)", layer="below"),
-              dict(type="line", x0=1.0, x1=2.0, y0=0.0, y1=0.0, line=dict(color=_INK, width=2), layer="below")]
+    shapes = [
+        dict(
+            type="rect",
+            x0=0.65,
+            x1=2.35,
+            y0=-0.32,
+            y1=0.32,
+            line=dict(color=_GREY, width=1),
+            fillcolor="rgba(0,0,0,0.04)",
+            layer="below",
+        ),
+        dict(type="line", x0=1.0, x1=2.0, y0=0.0, y1=0.0, line=dict(color=_INK, width=2), layer="below"),
+    ]
     for s in (0, 1):
         idx = np.flatnonzero(side == s)
         others = [i for i in idx if not leader[i]]
@@ -286,9 +313,17 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
                 pos[i] = (lead_x[s], 0.0)
         for i in others:
             x0, y0 = pos[i]
-            shapes.append(dict(type="line", x0=x0, y0=y0, x1=lead_x[s], y1=0.0, layer="below",
-                               line=dict(color=SIDE_COLOURS[s], width=1 + 3 * blocking[i],
-                                         dash="solid" if seated[i] else "dot")))
+            shapes.append(
+                dict(
+                    type="line",
+                    x0=x0,
+                    y0=y0,
+                    x1=lead_x[s],
+                    y1=0.0,
+                    layer="below",
+                    line=dict(color=SIDE_COLOURS[s], width=1 + 3 * blocking[i], dash="solid" if seated[i] else "dot"),
+                )
+            )
         symbols = []
         for i in idx:
             base = "diamond" if blocking[i] >= 1 else ("square" if blocking[i] > 0 else "circle")
@@ -305,13 +340,25 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
                 positions.append("top center")
             else:
                 positions.append("middle left" if s == 0 else "middle right")
-        fig.add_trace(go.Scatter(
-            x=[pos[i][0] for i in idx], y=[pos[i][1] for i in idx], mode="markers+text",
-            name=f"{data['side_labels'][s]}", text=[names[i] for i in idx], textposition=positions,
-            hovertext=hover, hoverinfo="text",
-            marker=dict(size=[14 + 26 * np.sqrt(max(strength[i], 0) / biggest) for i in idx], symbol=symbols,
-                        color=SIDE_COLOURS[s], opacity=1.0, line=dict(color=SIDE_COLOURS[s], width=2)),
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[i][0] for i in idx],
+                y=[pos[i][1] for i in idx],
+                mode="markers+text",
+                name=f"{data['side_labels'][s]}",
+                text=[names[i] for i in idx],
+                textposition=positions,
+                hovertext=hover,
+                hoverinfo="text",
+                marker=dict(
+                    size=[14 + 26 * np.sqrt(max(strength[i], 0) / biggest) for i in idx],
+                    symbol=symbols,
+                    color=SIDE_COLOURS[s],
+                    opacity=1.0,
+                    line=dict(color=SIDE_COLOURS[s], width=2),
+                ),
+            )
+        )
     n_veto = int(((blocking >= 1) & seated).sum())
     n_partial = int(((blocking > 0) & (blocking < 1) & seated).sum())
     n_unseated = int((~seated).sum())
@@ -322,20 +369,43 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
         f"{n_veto} hold a hard veto, {n_partial} can partly block and {n_unseated} "
         f"{'is' if n_unseated == 1 else 'are'} not seated."
     )
-    fig.update_layout(shapes=shapes, showlegend=True, height=580, margin=dict(b=150),
-                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0),
-                      annotations=[dict(text="Level I table", x=1.5, y=-0.3, showarrow=False, yanchor="bottom",
-                                        font=dict(size=12, color=_GREY)),
-                                   dict(text="marker size = strength; ◆ hard veto, ■ partial blocker, "
-                                             "open marker = not seated", x=0, xref="paper", y=1.06,
-                                        yref="paper", showarrow=False, xanchor="left",
-                                        font=dict(size=12, color=_GREY))])
-    fig.update_xaxes(range=[-1.6, 4.6], tickvals=[0, 1.5, 3], showgrid=False, zeroline=False,
-                     ticktext=[f"Level II: {data['side_names'][0]}", "Level I: the leaders",
-                               f"Level II: {data['side_names'][1]}"])
+    fig.update_layout(
+        shapes=shapes,
+        showlegend=True,
+        height=580,
+        margin=dict(b=150),
+        legend=dict(orientation="h", yanchor="top", y=-0.25, x=0),
+        annotations=[
+            dict(
+                text="Level I table", x=1.5, y=-0.3, showarrow=False, yanchor="bottom", font=dict(size=12, color=_GREY)
+            ),
+            dict(
+                text="marker size = strength; ◆ hard veto, ■ partial blocker, open marker = not seated",
+                x=0,
+                xref="paper",
+                y=1.06,
+                yref="paper",
+                showarrow=False,
+                xanchor="left",
+                font=dict(size=12, color=_GREY),
+            ),
+        ],
+    )
+    fig.update_xaxes(
+        range=[-1.6, 4.6],
+        tickvals=[0, 1.5, 3],
+        showgrid=False,
+        zeroline=False,
+        ticktext=[f"Level II: {data['side_names'][0]}", "Level I: the leaders", f"Level II: {data['side_names'][1]}"],
+    )
     fig.update_yaxes(range=[-1.4, 1.4], showticklabels=False, showgrid=False, zeroline=False)
-    return _style(fig, "Who sits at the table and who stands behind it", summary,
-                  "level (behind the table, at the table, behind the table)", "constituencies of each side")
+    return _style(
+        fig,
+        "Who sits at the table and who stands behind it",
+        summary,
+        "level (behind the table, at the table, behind the table)",
+        "constituencies of each side",
+    )
 
 
 # ------------------------------------------------------------------------------------------ support
@@ -425,8 +495,13 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
     prob = np.asarray(data["side_probability"], dtype=float)
     share = np.asarray(data["share"], dtype=float)
     quota = np.asarray(data["quota"], dtype=float)
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
-                        subplot_titles=[f"Side {sides[s]}: P({sides[s]} ratifies) = {_num(prob[s])}" for s in (0, 1)])
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        subplot_titles=[f"Side {sides[s]}: P({sides[s]} ratifies) = {_num(prob[s])}" for s in (0, 1)],
+    )
     for s in (0, 1):
         idx = np.flatnonzero(side == s)
         notes = []
@@ -435,27 +510,58 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
             if not seated[i]:
                 note = (note + ", " if note else "") + "not seated"
             notes.append(f"{sup[i]:.0%}" + (f"<br>{note}" if note else ""))
-        fig.add_trace(go.Bar(
-            x=[names[i] for i in idx], y=sup[idx], name=f"support, side {sides[s]}", text=notes,
-            textposition="outside", cliponaxis=False, constraintext="none", textfont=dict(size=12),
-            hovertext=[f"{names[i]}: support {sup[i]:.2f}, strength {strength[i]:g}" for i in idx],
-            hoverinfo="text",
-            marker=dict(color=SIDE_COLOURS[s], opacity=[1.0 if seated[i] else 0.35 for i in idx],
-                        pattern=dict(shape=["/" if veto[i] else "" for i in idx], fgcolor="white"),
-                        line=dict(color=[_INK if bites[i] else SIDE_COLOURS[s] for i in idx],
-                                  width=[3 if bites[i] else 1 for i in idx])),
-        ), row=1, col=s + 1)
-        fig.add_trace(go.Bar(
-            x=["weighted support"], y=[share[s]], name=f"weighted support, side {sides[s]}",
-            text=[f"{share[s]:.0%}"], textposition="outside", cliponaxis=False, constraintext="none",
-            textfont=dict(size=12),
-            marker=dict(color=_GREY, pattern=dict(shape="."), line=dict(color=_INK, width=1)),
-            hovertext=[f"side {sides[s]}: weighted support {share[s]:.3f}, quota {quota[s]:.3f}"],
-            hoverinfo="text",
-        ), row=1, col=s + 1)
-        fig.add_hline(y=float(quota[s]), line=dict(color=_INK, dash="dash", width=2), row=1, col=s + 1,
-                      annotation_text=f"quota {quota[s]:.0%}", annotation_position="top right",
-                      annotation_font=dict(size=12), annotation_bgcolor="rgba(255,255,255,0.85)")
+        fig.add_trace(
+            go.Bar(
+                x=[names[i] for i in idx],
+                y=sup[idx],
+                name=f"support, side {sides[s]}",
+                text=notes,
+                textposition="outside",
+                cliponaxis=False,
+                constraintext="none",
+                textfont=dict(size=12),
+                hovertext=[f"{names[i]}: support {sup[i]:.2f}, strength {strength[i]:g}" for i in idx],
+                hoverinfo="text",
+                marker=dict(
+                    color=SIDE_COLOURS[s],
+                    opacity=[1.0 if seated[i] else 0.35 for i in idx],
+                    pattern=dict(shape=["/" if veto[i] else "" for i in idx], fgcolor="white"),
+                    line=dict(
+                        color=[_INK if bites[i] else SIDE_COLOURS[s] for i in idx],
+                        width=[3 if bites[i] else 1 for i in idx],
+                    ),
+                ),
+            ),
+            row=1,
+            col=s + 1,
+        )
+        fig.add_trace(
+            go.Bar(
+                x=["weighted support"],
+                y=[share[s]],
+                name=f"weighted support, side {sides[s]}",
+                text=[f"{share[s]:.0%}"],
+                textposition="outside",
+                cliponaxis=False,
+                constraintext="none",
+                textfont=dict(size=12),
+                marker=dict(color=_GREY, pattern=dict(shape="."), line=dict(color=_INK, width=1)),
+                hovertext=[f"side {sides[s]}: weighted support {share[s]:.3f}, quota {quota[s]:.3f}"],
+                hoverinfo="text",
+            ),
+            row=1,
+            col=s + 1,
+        )
+        fig.add_hline(
+            y=float(quota[s]),
+            line=dict(color=_INK, dash="dash", width=2),
+            row=1,
+            col=s + 1,
+            annotation_text=f"quota {quota[s]:.0%}",
+            annotation_position="top right",
+            annotation_font=dict(size=12),
+            annotation_bgcolor="rgba(255,255,255,0.85)",
+        )
     where = _outcome_text(True, data["point"], data["issue_names"])
     if data["agreed"]:
         title = f"Who supports the deal at {where}"
@@ -464,12 +570,17 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
         title = f"Who supports the likeliest deal ({where}): no agreement"
         lead = f"There is no deal ({data['reason']}); at the likeliest deal {where}"
     n_bite = int(bites.sum())
-    bite_text = ("no hard veto bites" if n_bite == 0 else
-                 f"the hard veto of {', '.join(n for n, b in zip(names, bites) if b)} bites")
-    summary = (f"{lead}, side {sides[0]}'s weighted support is {_pct(share[0])} against a quota of "
-               f"{_pct(quota[0])} (P = {_num(prob[0])}) and side {sides[1]}'s is {_pct(share[1])} against "
-               f"{_pct(quota[1])} (P = {_num(prob[1])}), a chance of agreement of {_num(data['chance'])}; "
-               f"{bite_text}.")
+    bite_text = (
+        "no hard veto bites"
+        if n_bite == 0
+        else f"the hard veto of {', '.join(n for n, b in zip(names, bites) if b)} bites"
+    )
+    summary = (
+        f"{lead}, side {sides[0]}'s weighted support is {_pct(share[0])} against a quota of "
+        f"{_pct(quota[0])} (P = {_num(prob[0])}) and side {sides[1]}'s is {_pct(share[1])} against "
+        f"{_pct(quota[1])} (P = {_num(prob[1])}), a chance of agreement of {_num(data['chance'])}; "
+        f"{bite_text}."
+    )
     fig.update_yaxes(range=[0, 1.22], tickformat=".0%", tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
     fig.update_yaxes(title_text="support at the proposal", row=1, col=1)
     fig.update_xaxes(title_text="constituency")
@@ -611,71 +722,129 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
     fig = go.Figure()
     for s in (0, 1):
         idx = [i for i in np.flatnonzero(side == s) if np.isfinite(low[i])]
-        fig.add_trace(go.Bar(
-            y=[names[i] for i in idx], x=[high[i] - low[i] for i in idx], base=[low[i] for i in idx],
-            orientation="h", name=f"acceptable to side {sides[s]}'s constituencies",
-            width=[0.15 + 0.7 * max(strength[i], 0) / biggest for i in idx],
-            marker=dict(color=SIDE_COLOURS[s], opacity=[1.0 if seated[i] else 0.35 for i in idx],
-                        pattern=dict(shape=["/" if blocking[i] >= 1 else "" for i in idx], fgcolor="white"),
-                        line=dict(color=SIDE_COLOURS[s], width=1)),
-            hovertext=[f"{names[i]} accepts [{low[i]:.3f}, {high[i]:.3f}]; strength {strength[i]:g}"
-                       + (", hard veto" if blocking[i] >= 1 else "") + ("" if seated[i] else ", not seated")
-                       for i in idx],
-            hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[names[i] for i in idx],
+                x=[high[i] - low[i] for i in idx],
+                base=[low[i] for i in idx],
+                orientation="h",
+                name=f"acceptable to side {sides[s]}'s constituencies",
+                width=[0.15 + 0.7 * max(strength[i], 0) / biggest for i in idx],
+                marker=dict(
+                    color=SIDE_COLOURS[s],
+                    opacity=[1.0 if seated[i] else 0.35 for i in idx],
+                    pattern=dict(shape=["/" if blocking[i] >= 1 else "" for i in idx], fgcolor="white"),
+                    line=dict(color=SIDE_COLOURS[s], width=1),
+                ),
+                hovertext=[
+                    f"{names[i]} accepts [{low[i]:.3f}, {high[i]:.3f}]; strength {strength[i]:g}"
+                    + (", hard veto" if blocking[i] >= 1 else "")
+                    + ("" if seated[i] else ", not seated")
+                    for i in idx
+                ],
+                hoverinfo="text",
+            )
+        )
     for s in (0, 1):
         ivs = data["win_sets"][s]
-        fig.add_trace(go.Bar(
-            y=[rows_ws[s]] * len(ivs), x=[b - a for a, b in ivs], base=[a for a, _ in ivs], orientation="h",
-            name=f"win-set of {sides[s]}: {_intervals_text(ivs)}", width=0.7,
-            marker=dict(color=SIDE_COLOURS[s], pattern=dict(shape="."), line=dict(color=_INK, width=1)),
-            hovertext=[f"win-set of {sides[s]}: [{a:.3f}, {b:.3f}]" for a, b in ivs], hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[rows_ws[s]] * len(ivs),
+                x=[b - a for a, b in ivs],
+                base=[a for a, _ in ivs],
+                orientation="h",
+                name=f"win-set of {sides[s]}: {_intervals_text(ivs)}",
+                width=0.7,
+                marker=dict(color=SIDE_COLOURS[s], pattern=dict(shape="."), line=dict(color=_INK, width=1)),
+                hovertext=[f"win-set of {sides[s]}: [{a:.3f}, {b:.3f}]" for a, b in ivs],
+                hoverinfo="text",
+            )
+        )
     zopa = data["zopa"]
-    fig.add_trace(go.Bar(
-        y=[row_zopa] * len(zopa), x=[b - a for a, b in zopa], base=[a for a, _ in zopa], orientation="h",
-        name=f"ZOPA: {_intervals_text(zopa)}", width=0.7,
-        marker=dict(color=ZOPA_COLOUR, line=dict(color=_INK, width=1)),
-        hovertext=[f"ZOPA: [{a:.3f}, {b:.3f}]" for a, b in zopa], hoverinfo="text",
-    ))
-    fig.add_trace(go.Scatter(
-        x=list(data["leader_ideal"]), y=list(data["leaders"]), mode="markers", name="leaders' ideal points",
-        marker=dict(symbol="star", size=16, color="white", line=dict(color=_INK, width=2)),
-        hovertext=[f"{n}'s ideal: {v:.3f}" for n, v in zip(data["leaders"], data["leader_ideal"])],
-        hoverinfo="text",
-    ))
-    shapes = [dict(type="rect", xref="x", yref="paper", x0=a, x1=b, y0=0, y1=1, fillcolor=ZOPA_COLOUR,
-                   opacity=0.12, line=dict(width=0), layer="below") for a, b in zopa]
+    fig.add_trace(
+        go.Bar(
+            y=[row_zopa] * len(zopa),
+            x=[b - a for a, b in zopa],
+            base=[a for a, _ in zopa],
+            orientation="h",
+            name=f"ZOPA: {_intervals_text(zopa)}",
+            width=0.7,
+            marker=dict(color=ZOPA_COLOUR, line=dict(color=_INK, width=1)),
+            hovertext=[f"ZOPA: [{a:.3f}, {b:.3f}]" for a, b in zopa],
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=list(data["leader_ideal"]),
+            y=list(data["leaders"]),
+            mode="markers",
+            name="leaders' ideal points",
+            marker=dict(symbol="star", size=16, color="white", line=dict(color=_INK, width=2)),
+            hovertext=[f"{n}'s ideal: {v:.3f}" for n, v in zip(data["leaders"], data["leader_ideal"])],
+            hoverinfo="text",
+        )
+    )
+    shapes = [
+        dict(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=a,
+            x1=b,
+            y0=0,
+            y1=1,
+            fillcolor=ZOPA_COLOUR,
+            opacity=0.12,
+            line=dict(width=0),
+            layer="below",
+        )
+        for a, b in zopa
+    ]
     if data["agreed"]:
-        fig.add_trace(go.Scatter(
-            x=[data["outcome"]] * 2, y=[categories[0], categories[-1]], mode="lines",
-            name=f"outcome {data['issue']} = {_num(data['outcome'])}", line=dict(color=_INK, width=3, dash="dash"),
-            hoverinfo="name",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[data["outcome"]] * 2,
+                y=[categories[0], categories[-1]],
+                mode="lines",
+                name=f"outcome {data['issue']} = {_num(data['outcome'])}",
+                line=dict(color=_INK, width=3, dash="dash"),
+                hoverinfo="name",
+            )
+        )
     if np.isfinite(data["status_quo"]):
-        fig.add_trace(go.Scatter(
-            x=[data["status_quo"]] * 2, y=[categories[0], categories[-1]], mode="lines",
-            name=f"status quo {_num(data['status_quo'])}", line=dict(color=_GREY, width=2, dash="dot"),
-            hoverinfo="name",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[data["status_quo"]] * 2,
+                y=[categories[0], categories[-1]],
+                mode="lines",
+                name=f"status quo {_num(data['status_quo'])}",
+                line=dict(color=_GREY, width=2, dash="dot"),
+                hoverinfo="name",
+            )
+        )
     span = hi_r - lo_r
     xs = [lo_r, hi_r] + [float(v) for v in data["leader_ideal"] if np.isfinite(v)]
     fig.update_xaxes(range=[min(xs) - 0.04 * span, max(xs) + 0.04 * span], zeroline=False)
-    fig.update_yaxes(categoryorder="array", categoryarray=categories, tickvals=categories, ticktext=ticktext,
-                     autorange="reversed")
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=categories, tickvals=categories, ticktext=ticktext, autorange="reversed"
+    )
     fig.update_layout(shapes=shapes, barmode="overlay")
     _legend_below(fig, 270 + 34 * len(categories))
     ws = data["win_sets"]
     if data["agreed"]:
-        end = (f"the outcome is {data['issue']} = {_num(data['outcome'])} with a chance of agreement of "
-               f"{_num(data['probability'])}")
+        end = (
+            f"the outcome is {data['issue']} = {_num(data['outcome'])} with a chance of agreement of "
+            f"{_num(data['probability'])}"
+        )
     else:
         end = f"there is no deal ({data['reason']})"
-    summary = (f"Crisp acceptable intervals on {data['issue']}: side {sides[0]}'s win-set is "
-               f"{_intervals_text(ws[0])}, side {sides[1]}'s is {_intervals_text(ws[1])}, the ZOPA is "
-               f"{_intervals_text(zopa)} and {end}.")
-    return _style(fig, f"Win-sets and the ZOPA on {data['issue']}", summary, _issue_axis(data),
-                  "constituency or set")
+    summary = (
+        f"Crisp acceptable intervals on {data['issue']}: side {sides[0]}'s win-set is "
+        f"{_intervals_text(ws[0])}, side {sides[1]}'s is {_intervals_text(ws[1])}, the ZOPA is "
+        f"{_intervals_text(zopa)} and {end}."
+    )
+    return _style(fig, f"Win-sets and the ZOPA on {data['issue']}", summary, _issue_axis(data), "constituency or set")
 
 
 # ------------------------------------------------------------------------------------------ ratification curves
@@ -782,34 +951,82 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
     x = np.asarray(data["x"], dtype=float)
     c = data["confidence"]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=data["p_a"], mode="lines", name=f"P({a} ratifies)",
-                             line=dict(color=SIDE_COLOURS[0], width=2)))
-    fig.add_trace(go.Scatter(x=x, y=data["p_b"], mode="lines", name=f"P({b} ratifies)",
-                             line=dict(color=SIDE_COLOURS[1], width=2, dash="dash")))
-    fig.add_trace(go.Scatter(x=x, y=data["p_ab"], mode="lines", name="P(both ratify)",
-                             line=dict(color=ZOPA_COLOUR, width=4)))
-    shapes = [dict(type="rect", xref="x", yref="paper", x0=lo, x1=hi, y0=0, y1=1, fillcolor=ZOPA_COLOUR,
-                   opacity=0.15, line=dict(width=0), layer="below") for lo, hi in data["regions"]]
-    shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=c, y1=c,
-                       line=dict(color=_GREY, width=1.5, dash="dot")))
+    fig.add_trace(
+        go.Scatter(x=x, y=data["p_a"], mode="lines", name=f"P({a} ratifies)", line=dict(color=SIDE_COLOURS[0], width=2))
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=data["p_b"],
+            mode="lines",
+            name=f"P({b} ratifies)",
+            line=dict(color=SIDE_COLOURS[1], width=2, dash="dash"),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(x=x, y=data["p_ab"], mode="lines", name="P(both ratify)", line=dict(color=ZOPA_COLOUR, width=4))
+    )
+    shapes = [
+        dict(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=lo,
+            x1=hi,
+            y0=0,
+            y1=1,
+            fillcolor=ZOPA_COLOUR,
+            opacity=0.15,
+            line=dict(width=0),
+            layer="below",
+        )
+        for lo, hi in data["regions"]
+    ]
+    shapes.append(
+        dict(type="line", xref="paper", x0=0, x1=1, y0=c, y1=c, line=dict(color=_GREY, width=1.5, dash="dot"))
+    )
     if data["agreed"]:
-        fig.add_trace(go.Scatter(x=[data["outcome"]] * 2, y=[0, 1], mode="lines",
-                                 name=f"outcome {data['issue']} = {_num(data['outcome'])}",
-                                 line=dict(color=_INK, width=2, dash="dashdot")))
-    fig.update_layout(shapes=shapes,
-                      annotations=[dict(text=f"c = {c:g}", x=1, xref="paper", y=c, xanchor="right",
-                                        yanchor="bottom", showarrow=False, font=dict(size=12, color=_GREY))])
+        fig.add_trace(
+            go.Scatter(
+                x=[data["outcome"]] * 2,
+                y=[0, 1],
+                mode="lines",
+                name=f"outcome {data['issue']} = {_num(data['outcome'])}",
+                line=dict(color=_INK, width=2, dash="dashdot"),
+            )
+        )
+    fig.update_layout(
+        shapes=shapes,
+        annotations=[
+            dict(
+                text=f"c = {c:g}",
+                x=1,
+                xref="paper",
+                y=c,
+                xanchor="right",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=12, color=_GREY),
+            )
+        ],
+    )
     _legend_below(fig, 500, bottom=150, gap=85)
     fig.update_yaxes(range=[-0.02, 1.05])
     where = f"on {_intervals_text(data['regions'])}" if data["regions"] else "nowhere"
     issue = data["issue"]
-    end = (f"the outcome is {issue} = {_num(data['outcome'])} with a chance of agreement of "
-           f"{_num(data['probability'])}" if data["agreed"] else "there is no deal")
-    summary = (f"Ratification chances along {issue}: the chance that both {a} and {b} ratify is at least {c:g} "
-               f"{where} and peaks at {_num(data['best_probability'])} at {issue} = {_num(data['best_x'])}; "
-               f"{end}.")
-    return _style(fig, f"Chance of ratification along {data['issue']}", summary, _issue_axis(data),
-                  "probability of ratification")
+    end = (
+        f"the outcome is {issue} = {_num(data['outcome'])} with a chance of agreement of {_num(data['probability'])}"
+        if data["agreed"]
+        else "there is no deal"
+    )
+    summary = (
+        f"Ratification chances along {issue}: the chance that both {a} and {b} ratify is at least {c:g} "
+        f"{where} and peaks at {_num(data['best_probability'])} at {issue} = {_num(data['best_x'])}; "
+        f"{end}."
+    )
+    return _style(
+        fig, f"Chance of ratification along {data['issue']}", summary, _issue_axis(data), "probability of ratification"
+    )
 
 
 # ------------------------------------------------------------------------------------------ waterfall
@@ -861,10 +1078,20 @@ def waterfall_data(ledger, measure: str = "probability") -> dict:
     else:
         before, after = float(res.expected[0, helper]), float(res.expected[-1, helper])
         paid = [(n, float(c)) for n, c, p in zip(names, ledger.costs, ledger.paid) if p and c > 0]
-        labels = (["E without the moves"] + names + ["E with the moves"] + [f"cost: {n}" for n, _ in paid]
-                  + ["net, after costs"])
-        values = ([before] + [float(v) for v in ledger.shapley["gross"]] + [after] + [-c for _, c in paid]
-                  + [after - float(ledger.cost)])
+        labels = (
+            ["E without the moves"]
+            + names
+            + ["E with the moves"]
+            + [f"cost: {n}" for n, _ in paid]
+            + ["net, after costs"]
+        )
+        values = (
+            [before]
+            + [float(v) for v in ledger.shapley["gross"]]
+            + [after]
+            + [-c for _, c in paid]
+            + [after - float(ledger.cost)]
+        )
         measures = ["absolute"] + ["relative"] * m + ["total"] + ["relative"] * len(paid) + ["total"]
         kinds = ["baseline"] + ["move"] * m + ["total"] + ["cost"] * len(paid) + ["net"]
         pad = [0.0] * (len(paid) + 1)
@@ -924,32 +1151,52 @@ def waterfall_figure(data: Mapping[str, Any]) -> go.Figure:
         if gross and kind == "move":
             line += f"<br>likelihood effect {lk_:+.4f}, terms effect {tm:+.4f}"
         hover.append(line)
-    fig = go.Figure(go.Waterfall(
-        x=list(data["labels"]), y=values, measure=list(data["measures"]), text=text, textposition="outside",
-        hovertext=hover, hoverinfo="text", name="ledger", cliponaxis=False,
-        increasing=dict(marker=dict(color=ZOPA_COLOUR)),
-        decreasing=dict(marker=dict(color=SIDE_COLOURS[1])),
-        totals=dict(marker=dict(color=SIDE_COLOURS[0])),
-        connector=dict(line=dict(color=_GREY, width=1, dash="dot")),
-    ))
+    fig = go.Figure(
+        go.Waterfall(
+            x=list(data["labels"]),
+            y=values,
+            measure=list(data["measures"]),
+            text=text,
+            textposition="outside",
+            hovertext=hover,
+            hoverinfo="text",
+            name="ledger",
+            cliponaxis=False,
+            increasing=dict(marker=dict(color=ZOPA_COLOUR)),
+            decreasing=dict(marker=dict(color=SIDE_COLOURS[1])),
+            totals=dict(marker=dict(color=SIDE_COLOURS[0])),
+            connector=dict(line=dict(color=_GREY, width=1, dash="dot")),
+        )
+    )
     helper = data["helper"]
-    shares = "; ".join(f"{n} {v:+.{digits}f}" for n, v, k in zip(data["labels"], values, data["kinds"])
-                       if k == "move")
+    shares = "; ".join(f"{n} {v:+.{digits}f}" for n, v, k in zip(data["labels"], values, data["kinds"]) if k == "move")
     if gross:
         title = f"The helper's ledger: {helper}'s expected value"
         ytitle = f"expected value of {helper}'s leader"
-        summary = (f"The moves take {helper}'s expected value from {_num(data['before'], 3)} to "
-                   f"{_num(data['after'], 3)}, a gross gain of {_num(data['gross'], 3)} (the break-even price), "
-                   f"cost {helper} {_num(data['cost'], 3)} and leave a net gain of {_num(data['net'], 3)}"
-                   + (f" (Shapley shares: {shares})." if shares else "."))
-        fig.add_annotation(text=f"break-even price: {data['break_even']:.3f}", x=1, xref="paper", y=1.02,
-                           yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
-                           font=dict(size=13, color=_INK))
+        summary = (
+            f"The moves take {helper}'s expected value from {_num(data['before'], 3)} to "
+            f"{_num(data['after'], 3)}, a gross gain of {_num(data['gross'], 3)} (the break-even price), "
+            f"cost {helper} {_num(data['cost'], 3)} and leave a net gain of {_num(data['net'], 3)}"
+            + (f" (Shapley shares: {shares})." if shares else ".")
+        )
+        fig.add_annotation(
+            text=f"break-even price: {data['break_even']:.3f}",
+            x=1,
+            xref="paper",
+            y=1.02,
+            yref="paper",
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=13, color=_INK),
+        )
     else:
         title = f"The helper's ledger: chance of agreement ({helper} helping)"
         ytitle = "chance of agreement"
-        summary = (f"The moves take the chance of agreement from {_num(data['probability_before'])} to "
-                   f"{_num(data['probability_after'])}" + (f" (Shapley shares: {shares})." if shares else "."))
+        summary = (
+            f"The moves take the chance of agreement from {_num(data['probability_before'])} to "
+            f"{_num(data['probability_after'])}" + (f" (Shapley shares: {shares})." if shares else ".")
+        )
     levels, running = [], 0.0
     for v, meas in zip(values, data["measures"]):
         running = running + v if meas == "relative" else (v if meas == "absolute" else running)
@@ -1050,39 +1297,88 @@ def heatmap_figure(data: Mapping[str, Any]) -> go.Figure:
     agreed = np.asarray(data["agreed"], dtype=bool)
     level = data["level"]
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(
-        x=xs, y=ys, z=z, zmin=0, zmax=1, colorscale="Viridis", name="chance of agreement",
-        colorbar=dict(title=dict(text=f"P_AB<br><span style='font-size:11px'>white line: {level:g}</span>"),
-                      tickformat=".0%"),
-        hovertemplate=f"{data['name_x']} %{{x}}<br>{data['name_y']} %{{y}}<br>P_AB %{{z:.2f}}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=z,
+            zmin=0,
+            zmax=1,
+            colorscale="Viridis",
+            name="chance of agreement",
+            colorbar=dict(
+                title=dict(text=f"P_AB<br><span style='font-size:11px'>white line: {level:g}</span>"), tickformat=".0%"
+            ),
+            hovertemplate=f"{data['name_x']} %{{x}}<br>{data['name_y']} %{{y}}<br>P_AB %{{z:.2f}}<extra></extra>",
+        )
+    )
     if xs.size > 1 and ys.size > 1:
-        fig.add_trace(go.Contour(
-            x=xs, y=ys, z=z, showscale=False, name=f"P_AB = {level:g}", hoverinfo="skip", showlegend=False,
-            contours=dict(start=level, end=level, size=1, coloring="none", showlabels=True,
-                          labelfont=dict(color="white", size=12)),
-            line=dict(color="white", width=3),
-        ))
+        fig.add_trace(
+            go.Contour(
+                x=xs,
+                y=ys,
+                z=z,
+                showscale=False,
+                name=f"P_AB = {level:g}",
+                hoverinfo="skip",
+                showlegend=False,
+                contours=dict(
+                    start=level,
+                    end=level,
+                    size=1,
+                    coloring="none",
+                    showlabels=True,
+                    labelfont=dict(color="white", size=12),
+                ),
+                line=dict(color="white", width=3),
+            )
+        )
     if (~agreed).any():
         iy, ix = np.nonzero(~agreed)
-        fig.add_trace(go.Scatter(x=xs[ix], y=ys[iy], mode="markers", name="no deal",
-                                 marker=dict(symbol="x", size=11, color="white", line=dict(color=_INK, width=1)),
-                                 hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[data["current_x"]], y=[data["current_y"]], mode="markers",
-                             name="current strengths",
-                             marker=dict(symbol="star", size=18, color="white", line=dict(color=_INK, width=2))))
+        fig.add_trace(
+            go.Scatter(
+                x=xs[ix],
+                y=ys[iy],
+                mode="markers",
+                name="no deal",
+                marker=dict(symbol="x", size=11, color="white", line=dict(color=_INK, width=1)),
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[data["current_x"]],
+            y=[data["current_y"]],
+            mode="markers",
+            name="current strengths",
+            marker=dict(symbol="star", size=18, color="white", line=dict(color=_INK, width=2)),
+        )
+    )
     fig.update_layout(height=500, legend=dict(orientation="h", yanchor="bottom", y=-0.3, x=0))
     above = int((z >= level - 1e-12).sum())
-    now = ("" if not np.isfinite(data["current_p"]) else
-           f", and it is {_num(data['current_p'])} at the current strengths "
-           f"({data['current_x']:g}, {data['current_y']:g})")
-    spread = (f"it is {_num(z.min())} everywhere" if _num(z.min()) == _num(z.max()) else
-              f"it ranges from {_num(z.min())} to {_num(z.max())}")
-    summary = (f"Chance of agreement over {xs.size} x {ys.size} strengths of {data['name_x']} and "
-               f"{data['name_y']}: {spread}, is at least {level:g} in "
-               f"{above} of {z.size} cells and there is no deal in {int((~agreed).sum())}{now}.")
-    return _style(fig, f"Chance of agreement over the strengths of {data['name_x']} and {data['name_y']}",
-                  summary, f"strength of {data['label_x']}", f"strength of {data['label_y']}")
+    now = (
+        ""
+        if not np.isfinite(data["current_p"])
+        else f", and it is {_num(data['current_p'])} at the current strengths "
+        f"({data['current_x']:g}, {data['current_y']:g})"
+    )
+    spread = (
+        f"it is {_num(z.min())} everywhere"
+        if _num(z.min()) == _num(z.max())
+        else f"it ranges from {_num(z.min())} to {_num(z.max())}"
+    )
+    summary = (
+        f"Chance of agreement over {xs.size} x {ys.size} strengths of {data['name_x']} and "
+        f"{data['name_y']}: {spread}, is at least {level:g} in "
+        f"{above} of {z.size} cells and there is no deal in {int((~agreed).sum())}{now}."
+    )
+    return _style(
+        fig,
+        f"Chance of agreement over the strengths of {data['name_x']} and {data['name_y']}",
+        summary,
+        f"strength of {data['label_x']}",
+        f"strength of {data['label_y']}",
+    )
 
 
 # ------------------------------------------------------------------------------------------ Schelling curve
@@ -1156,27 +1452,92 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
     s = np.asarray(data["strengths"], dtype=float)
     agreed = np.asarray(data["agreed"], dtype=bool)
     a = data["side_names"][0]
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
-                        subplot_titles=(f"outcome ({data['issue']})", "chance of agreement (both sides ratify)",
-                                        f"expected value of {a}'s leader"))
-    fig.add_trace(go.Scatter(x=s, y=data["outcome"], mode="lines+markers", name="outcome",
-                             line=dict(color=_INK, width=2), connectgaps=False), row=1, col=1)
-    fig.add_trace(go.Scatter(x=s, y=data["p_ab"], mode="lines+markers", name="chance of agreement",
-                             line=dict(color=ZOPA_COLOUR, width=3)), row=2, col=1)
-    fig.add_trace(go.Scatter(x=s, y=data["expected_a"], mode="lines+markers", name=f"E_{a}",
-                             line=dict(color=SIDE_COLOURS[0], width=2)), row=3, col=1)
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        subplot_titles=(
+            f"outcome ({data['issue']})",
+            "chance of agreement (both sides ratify)",
+            f"expected value of {a}'s leader",
+        ),
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s,
+            y=data["outcome"],
+            mode="lines+markers",
+            name="outcome",
+            line=dict(color=_INK, width=2),
+            connectgaps=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s, y=data["p_ab"], mode="lines+markers", name="chance of agreement", line=dict(color=ZOPA_COLOUR, width=3)
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s, y=data["expected_a"], mode="lines+markers", name=f"E_{a}", line=dict(color=SIDE_COLOURS[0], width=2)
+        ),
+        row=3,
+        col=1,
+    )
     shapes = []
     order = np.argsort(s)
     step = np.min(np.diff(s[order])) / 2 if s.size > 1 else 0.5
     for k in np.flatnonzero(~agreed):
-        shapes.append(dict(type="rect", xref="x", yref="paper", x0=s[k] - step, x1=s[k] + step, y0=0, y1=1,
-                           fillcolor=_GREY, opacity=0.15, line=dict(width=0), layer="below"))
-    shapes.append(dict(type="line", xref="x", yref="paper", x0=data["current"], x1=data["current"], y0=0, y1=1,
-                       line=dict(color=_GREY, width=1.5, dash="dot")))
-    fig.update_layout(shapes=shapes, height=620, showlegend=False,
-                      annotations=list(fig.layout.annotations) + [
-                          dict(text="current", x=data["current"], xref="x", y=1.0, yref="paper", showarrow=False,
-                               yanchor="bottom", font=dict(size=12, color=_GREY))])
+        shapes.append(
+            dict(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=s[k] - step,
+                x1=s[k] + step,
+                y0=0,
+                y1=1,
+                fillcolor=_GREY,
+                opacity=0.15,
+                line=dict(width=0),
+                layer="below",
+            )
+        )
+    shapes.append(
+        dict(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=data["current"],
+            x1=data["current"],
+            y0=0,
+            y1=1,
+            line=dict(color=_GREY, width=1.5, dash="dot"),
+        )
+    )
+    fig.update_layout(
+        shapes=shapes,
+        height=620,
+        showlegend=False,
+        annotations=list(fig.layout.annotations)
+        + [
+            dict(
+                text="current",
+                x=data["current"],
+                xref="x",
+                y=1.0,
+                yref="paper",
+                showarrow=False,
+                yanchor="bottom",
+                font=dict(size=12, color=_GREY),
+            )
+        ],
+    )
     fig.update_yaxes(title_text=data["issue"], row=1, col=1)
     fig.update_yaxes(title_text="P", range=[-0.03, 1.05], tickformat=".0%", row=2, col=1)
     fig.update_yaxes(title_text=f"E_{a}", row=3, col=1)
@@ -1188,16 +1549,19 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
     else:
         moves = "there is never a deal"
     lo, hi = order[0], order[-1]
-    summary = (f"As the strength of {data['name']} goes from {s[lo]:g} to {s[hi]:g}, {moves} "
-               f"(no deal at {int((~agreed).sum())} of {s.size} strengths), the chance of agreement goes from "
-               f"{_num(data['p_ab'][lo])} to {_num(data['p_ab'][hi])} and {a}'s expected value from "
-               f"{_num(data['expected_a'][lo], 3)} to {_num(data['expected_a'][hi], 3)}.")
+    summary = (
+        f"As the strength of {data['name']} goes from {s[lo]:g} to {s[hi]:g}, {moves} "
+        f"(no deal at {int((~agreed).sum())} of {s.size} strengths), the chance of agreement goes from "
+        f"{_num(data['p_ab'][lo])} to {_num(data['p_ab'][hi])} and {a}'s expected value from "
+        f"{_num(data['expected_a'][lo], 3)} to {_num(data['expected_a'][hi], 3)}."
+    )
     return _style(fig, f"The Schelling curve: what the strength of {data['name']} does", summary)
 
 
 # ------------------------------------------------------------------------------------------ what-if
-def whatif_data(case_or_chapter, name: str, strengths: Sequence[float],
-                move_sets: Mapping[str, Sequence[str]] | None = None) -> dict:
+def whatif_data(
+    case_or_chapter, name: str, strengths: Sequence[float], move_sets: Mapping[str, Sequence[str]] | None = None
+) -> dict:
     """Everything the what-if figure shows, for every (move set, strength) pair, solved as one batch.
 
     Each scenario is ``case.scenario_with(moves, strengths)``: the case's ``default`` moves plus the set's
@@ -1362,66 +1726,158 @@ def whatif_figure(data: Mapping[str, Any]) -> go.Figure:
             show = j == j0 and k == k0
             for s in (0, 1):
                 idx = np.flatnonzero(side == s)
-                fig.add_trace(go.Bar(
-                    x=[names[i] for i in idx], y=support[j, k, idx], visible=show,
-                    name=f"side {sides[s]}", legendgroup=f"side{s}", showlegend=True,
-                    text=[f"{support[j, k, i]:.0%}" + ("<br>veto" if veto[j, k, i] else "") for i in idx],
-                    textposition="outside", cliponaxis=False, constraintext="none", textfont=dict(size=12),
-                    hovertext=[f"{names[i]}: support {support[j, k, i]:.2f}, strength {strength[j, k, i]:g}"
-                               + (", hard veto" if veto[j, k, i] else "")
-                               + ("" if seated[j, k, i] else ", not seated") for i in idx],
-                    hoverinfo="text",
-                    marker=dict(color=SIDE_COLOURS[s], opacity=[1.0 if seated[j, k, i] else 0.35 for i in idx],
-                                pattern=dict(shape=["/" if veto[j, k, i] else "" for i in idx], fgcolor="white")),
-                ))
-            where = (_outcome_text(True, outcome[j, k], data["issue_names"]) if agreed[j, k] else "no deal")
-            fig.add_trace(go.Indicator(
-                mode="number", value=float(chance[j, k]), visible=show,
-                number=dict(valueformat=".0%", font=dict(size=44, color=ZOPA_COLOUR)),
-                title=dict(text=(f"chance of agreement<br><span style='font-size:14px'>outcome: {where}<br>"
-                                 f"P_{sides[0]} {sp[j, k, 0]:.2f}, P_{sides[1]} {sp[j, k, 1]:.2f}</span>"),
-                           font=dict(size=15)),
-                domain=dict(x=[0.74, 1.0], y=[0.55, 1.0]),
-            ))
-    button_layout = lambda j: {f"sliders[0].steps[{k}].args[0].visible": visible(j, k)  # noqa: E731
-                               for k in range(n_steps)}
-    step_layout = lambda k: {f"updatemenus[0].buttons[{j}].args[0].visible": visible(j, k)  # noqa: E731
-                             for j in range(n_sets)}
-    steps = [dict(label=f"{v:g}", method="update", args=[{"visible": visible(j0, k)}, step_layout(k)])
-             for k, v in enumerate(values)]
-    buttons = [dict(label=lab, method="update", args=[{"visible": visible(j, k0)}, button_layout(j)])
-               for j, lab in enumerate(set_labels)]
+                fig.add_trace(
+                    go.Bar(
+                        x=[names[i] for i in idx],
+                        y=support[j, k, idx],
+                        visible=show,
+                        name=f"side {sides[s]}",
+                        legendgroup=f"side{s}",
+                        showlegend=True,
+                        text=[f"{support[j, k, i]:.0%}" + ("<br>veto" if veto[j, k, i] else "") for i in idx],
+                        textposition="outside",
+                        cliponaxis=False,
+                        constraintext="none",
+                        textfont=dict(size=12),
+                        hovertext=[
+                            f"{names[i]}: support {support[j, k, i]:.2f}, strength {strength[j, k, i]:g}"
+                            + (", hard veto" if veto[j, k, i] else "")
+                            + ("" if seated[j, k, i] else ", not seated")
+                            for i in idx
+                        ],
+                        hoverinfo="text",
+                        marker=dict(
+                            color=SIDE_COLOURS[s],
+                            opacity=[1.0 if seated[j, k, i] else 0.35 for i in idx],
+                            pattern=dict(shape=["/" if veto[j, k, i] else "" for i in idx], fgcolor="white"),
+                        ),
+                    )
+                )
+            where = _outcome_text(True, outcome[j, k], data["issue_names"]) if agreed[j, k] else "no deal"
+            fig.add_trace(
+                go.Indicator(
+                    mode="number",
+                    value=float(chance[j, k]),
+                    visible=show,
+                    number=dict(valueformat=".0%", font=dict(size=44, color=ZOPA_COLOUR)),
+                    title=dict(
+                        text=(
+                            f"chance of agreement<br><span style='font-size:14px'>outcome: {where}<br>"
+                            f"P_{sides[0]} {sp[j, k, 0]:.2f}, P_{sides[1]} {sp[j, k, 1]:.2f}</span>"
+                        ),
+                        font=dict(size=15),
+                    ),
+                    domain=dict(x=[0.74, 1.0], y=[0.55, 1.0]),
+                )
+            )
+
+    def button_layout(j):
+        return {
+            f"sliders[0].steps[{k}].args[0].visible": visible(j, k)  # noqa: E731
+            for k in range(n_steps)
+        }
+
+    def step_layout(k):
+        return {
+            f"updatemenus[0].buttons[{j}].args[0].visible": visible(j, k)  # noqa: E731
+            for j in range(n_sets)
+        }
+
+    steps = [
+        dict(label=f"{v:g}", method="update", args=[{"visible": visible(j0, k)}, step_layout(k)])
+        for k, v in enumerate(values)
+    ]
+    buttons = [
+        dict(label=lab, method="update", args=[{"visible": visible(j, k0)}, button_layout(j)])
+        for j, lab in enumerate(set_labels)
+    ]
     fig.update_layout(
-        sliders=[dict(active=k0, steps=steps, x=0.0, len=0.7, y=-0.42, yanchor="top", pad=dict(t=10),
-                      currentvalue=dict(prefix=f"strength of {data['name']}: ", font=dict(size=14)))],
-        updatemenus=[dict(type="buttons", direction="down", active=j0, buttons=buttons, showactive=True,
-                          x=0.74, xanchor="left", y=0.5, yanchor="top", bgcolor="white", bordercolor=_GREY,
-                          font=dict(size=13))],
-        barmode="group", height=680, margin=dict(t=90, b=230, r=20), showlegend=False,
+        sliders=[
+            dict(
+                active=k0,
+                steps=steps,
+                x=0.0,
+                len=0.7,
+                y=-0.42,
+                yanchor="top",
+                pad=dict(t=10),
+                currentvalue=dict(prefix=f"strength of {data['name']}: ", font=dict(size=14)),
+            )
+        ],
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="down",
+                active=j0,
+                buttons=buttons,
+                showactive=True,
+                x=0.74,
+                xanchor="left",
+                y=0.5,
+                yanchor="top",
+                bgcolor="white",
+                bordercolor=_GREY,
+                font=dict(size=13),
+            )
+        ],
+        barmode="group",
+        height=680,
+        margin=dict(t=90, b=230, r=20),
+        showlegend=False,
         xaxis=dict(domain=[0.0, 0.7], categoryorder="array", categoryarray=names),
-        annotations=[dict(text="move set:", x=0.74, xref="paper", y=0.52, yref="paper", xanchor="left",
-                          yanchor="bottom", showarrow=False, font=dict(size=13, color=_GREY)),
-                     dict(text=(f"<span style='color:{SIDE_COLOURS[0]}'>■</span> side {sides[0]}  "
-                                f"<span style='color:{SIDE_COLOURS[1]}'>■</span> side {sides[1]}<br>"
-                                "hatched: hard veto; faded: not seated"),
-                          x=0.74, xref="paper", y=0.0, yref="paper", xanchor="left", yanchor="bottom",
-                          align="left", showarrow=False, font=dict(size=12, color=_GREY))],
+        annotations=[
+            dict(
+                text="move set:",
+                x=0.74,
+                xref="paper",
+                y=0.52,
+                yref="paper",
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=13, color=_GREY),
+            ),
+            dict(
+                text=(
+                    f"<span style='color:{SIDE_COLOURS[0]}'>■</span> side {sides[0]}  "
+                    f"<span style='color:{SIDE_COLOURS[1]}'>■</span> side {sides[1]}<br>"
+                    "hatched: hard veto; faded: not seated"
+                ),
+                x=0.74,
+                xref="paper",
+                y=0.0,
+                yref="paper",
+                xanchor="left",
+                yanchor="bottom",
+                align="left",
+                showarrow=False,
+                font=dict(size=12, color=_GREY),
+            ),
+        ],
     )
     fig.update_yaxes(range=[0, 1.15], tickformat=".0%")
     parts = []
     for j, lab in enumerate(set_labels):
         c = chance[j]
-        runs = (f"stays at {_pct(c[0])}" if _pct(c[0]) == _pct(c[-1]) and _pct(c.min()) == _pct(c.max())
-                else f"runs from {_pct(c[0])} to {_pct(c[-1])}")
-        parts.append(f"with '{lab}' it {runs}"
-                     + (f" (no deal at {int((~agreed[j]).sum())} of {n_steps})" if (~agreed[j]).any() else ""))
-    start = (_outcome_text(True, outcome[j0, k0], data["issue_names"]) if agreed[j0, k0] else "no deal")
-    summary = (f"Support per constituency and the chance of agreement as the strength of {data['name']} goes "
-               f"from {values[0]:g} to {values[-1]:g}: {'; '.join(parts)}; the figure opens at strength "
-               f"{values[k0]:g} with '{set_labels[j0]}', a chance of {_pct(chance[j0, k0])} and outcome {start}.")
+        runs = (
+            f"stays at {_pct(c[0])}"
+            if _pct(c[0]) == _pct(c[-1]) and _pct(c.min()) == _pct(c.max())
+            else f"runs from {_pct(c[0])} to {_pct(c[-1])}"
+        )
+        parts.append(
+            f"with '{lab}' it {runs}"
+            + (f" (no deal at {int((~agreed[j]).sum())} of {n_steps})" if (~agreed[j]).any() else "")
+        )
+    start = _outcome_text(True, outcome[j0, k0], data["issue_names"]) if agreed[j0, k0] else "no deal"
+    summary = (
+        f"Support per constituency and the chance of agreement as the strength of {data['name']} goes "
+        f"from {values[0]:g} to {values[-1]:g}: {'; '.join(parts)}; the figure opens at strength "
+        f"{values[k0]:g} with '{set_labels[j0]}', a chance of {_pct(chance[j0, k0])} and outcome {start}."
+    )
     who = data["label"] if len(data["label"]) <= 40 else data["name"]
-    fig = _style(fig, f"What if the strength of {who} changes?", summary,
-                 "constituency", "support at the Level I outcome")
+    fig = _style(
+        fig, f"What if the strength of {who} changes?", summary, "constituency", "support at the Level I outcome"
+    )
     # the name the casebook's keyboard controls give the button menu (casebook/static/casebook.js)
     fig.layout.meta = {**fig.layout.meta, "menu_labels": ["move set"]}
     return fig
@@ -1488,21 +1944,34 @@ def power_figure(data: Mapping[str, Any]) -> go.Figure:
     """
     names = [n + (" (veto)" if v else "") for n, v in zip(data["names"], data["veto"])]
     fig = go.Figure()
-    for key, label, colour, pattern in (("weight_share", "weight share", _SKY, ""),
-                                        ("banzhaf", "Banzhaf index", _ORANGE, "/"),
-                                        ("shapley_shubik", "Shapley-Shubik index", _PURPLE, ".")):
+    for key, label, colour, pattern in (
+        ("weight_share", "weight share", _SKY, ""),
+        ("banzhaf", "Banzhaf index", _ORANGE, "/"),
+        ("shapley_shubik", "Shapley-Shubik index", _PURPLE, "."),
+    ):
         vals = np.asarray(data[key], dtype=float)
-        fig.add_trace(go.Bar(x=names, y=vals, name=label, text=[f"{v:.2f}" for v in vals], textposition="outside",
-                             cliponaxis=False, marker=dict(color=colour, pattern=dict(shape=pattern),
-                                                           line=dict(color=_INK, width=1))))
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=vals,
+                name=label,
+                text=[f"{v:.2f}" for v in vals],
+                textposition="outside",
+                cliponaxis=False,
+                marker=dict(color=colour, pattern=dict(shape=pattern), line=dict(color=_INK, width=1)),
+            )
+        )
     fig.update_layout(barmode="group", height=440, legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     fig.update_yaxes(range=[0, 1.1])
-    each = "; ".join(f"{n} {w:.2f}, {b:.2f}, {s:.2f}" for n, w, b, s in
-                     zip(data["names"], data["weight_share"], data["banzhaf"], data["shapley_shubik"]))
-    summary = (f"Voting power on side {data['side']} (quota {_pct(data['quota'])}), as weight share, Banzhaf and "
-               f"Shapley-Shubik index: {each}.")
-    return _style(fig, f"Weight is not power: side {data['side']}", summary, "constituency",
-                  "share of weight or power")
+    each = "; ".join(
+        f"{n} {w:.2f}, {b:.2f}, {s:.2f}"
+        for n, w, b, s in zip(data["names"], data["weight_share"], data["banzhaf"], data["shapley_shubik"])
+    )
+    summary = (
+        f"Voting power on side {data['side']} (quota {_pct(data['quota'])}), as weight share, Banzhaf and "
+        f"Shapley-Shubik index: {each}."
+    )
+    return _style(fig, f"Weight is not power: side {data['side']}", summary, "constituency", "share of weight or power")
 
 
 # ------------------------------------------------------------------------------ display in the built casebook

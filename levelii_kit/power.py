@@ -11,6 +11,7 @@ For a weighted voting game with weights :math:`w`, quota :math:`q` and veto play
 Both are computed by exact enumeration of the :math:`2^n` coalitions (``n <= 20``), in integers, so that
 ``exact=True`` returns :class:`fractions.Fraction` values.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -110,7 +111,12 @@ def side_power(scenario, side):
     seated = [c for c in s.constituencies if c.seated]
     w = np.array([c.strength for c in seated])
     idx = power_indices(w, s.rule.quota * w.sum(), [c.blocking >= 1 for c in seated])
-    return pd.DataFrame({
-        "weight_share": w / w.sum(), "banzhaf": idx["banzhaf"], "shapley_shubik": idx["shapley_shubik"],
-        "veto": [c.blocking >= 1 for c in seated],
-    }, index=pd.Index([c.name for c in seated], name="constituency"))
+    return pd.DataFrame(
+        {
+            "weight_share": w / w.sum(),
+            "banzhaf": idx["banzhaf"],
+            "shapley_shubik": idx["shapley_shubik"],
+            "veto": [c.blocking >= 1 for c in seated],
+        },
+        index=pd.Index([c.name for c in seated], name="constituency"),
+    )

@@ -15,6 +15,7 @@ Font Awesome stylesheets from a CDN (Voila's own bundle already carries the icon
 makes no request outside 127.0.0.1. On POSIX the kernels talk to Voila over Unix sockets
 (``--KernelManager.transport=ipc``) rather than TCP ports another process could take first.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,14 +30,22 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .casefile import Case, load_case
 from .cli import UserError
 
-__all__ = ["PresentError", "present", "serve", "presentation_notebook", "voila_command", "free_port",
-           "DROPPED_TAGS", "TEMPLATE_NAME"]
+__all__ = [
+    "PresentError",
+    "present",
+    "serve",
+    "presentation_notebook",
+    "voila_command",
+    "free_port",
+    "DROPPED_TAGS",
+    "TEMPLATE_NAME",
+]
 
 #: Cells with any of these tags are dropped from the served notebook.
 DROPPED_TAGS = frozenset({"solution", "instructor", "injected-parameters"})
@@ -112,18 +121,22 @@ def presentation_notebook(case: Case):
         head += f"\n\n*{_escape(case.period)}*"
     if case.summary:
         head += f"\n\n{_escape(case.summary)}"
-    how = ("Move a slider (or click its handle and use the arrow keys) to change how strong a constituency is "
-           "at home, or switch a helping move on or off. The sentence and the figure below update at once: "
-           "support for the proposal per constituency, each side's chance of ratifying, the chance of "
-           "agreement and the outcome. The numbers are teaching assumptions, not measurements.")
-    code = ("import levelii_kit as lk\n"
-            f"lk.widgets.explorer(lk.load_case({_case_reference(case)!r}))")
+    how = (
+        "Move a slider (or click its handle and use the arrow keys) to change how strong a constituency is "
+        "at home, or switch a helping move on or off. The sentence and the figure below update at once: "
+        "support for the proposal per constituency, each side's chance of ratifying, the chance of "
+        "agreement and the outcome. The numbers are teaching assumptions, not measurements."
+    )
+    code = f"import levelii_kit as lk\nlk.widgets.explorer(lk.load_case({_case_reference(case)!r}))"
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["title"] = case.title
-    nb.cells = [nbformat.v4.new_markdown_cell(head), nbformat.v4.new_markdown_cell(how),
-                nbformat.v4.new_code_cell(code)]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(head),
+        nbformat.v4.new_markdown_cell(how),
+        nbformat.v4.new_code_cell(code),
+    ]
     return nb
 
 
@@ -163,7 +176,9 @@ def _write_template(root: Path) -> Path:
         "{%- endblock notebook_css -%}\n"
         "{%- block footer_js -%}\n"
         f"{{{{ super() }}}}\n<script>\n{LABEL_SLIDERS_JS}\n</script>\n"
-        "{%- endblock footer_js -%}\n", encoding="utf-8")
+        "{%- endblock footer_js -%}\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -183,8 +198,10 @@ def _check_port(port) -> int:
         try:
             s.bind(("127.0.0.1", port))
         except OSError as exc:
-            raise PresentError(f"port {port} on 127.0.0.1 is not available ({exc.strerror}); choose another "
-                               "port, or none to get a free one") from None
+            raise PresentError(
+                f"port {port} on 127.0.0.1 is not available ({exc.strerror}); choose another "
+                "port, or none to get a free one"
+            ) from None
     return port
 
 
@@ -196,9 +213,20 @@ def voila_command(notebook: Path, port: int, preheat: bool = True) -> list[str]:
     >>> " ".join(voila_command(Path("x.ipynb"), 8866)[3:8])
     'x.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 --Voila.port_retries=0'
     """
-    cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-           "--Voila.port_retries=0", "--strip_sources=True", f"--template={TEMPLATE_NAME}", "--theme=light",
-           "--show_tracebacks=False"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--strip_sources=True",
+        f"--template={TEMPLATE_NAME}",
+        "--theme=light",
+        "--show_tracebacks=False",
+    ]
     if preheat:
         cmd += ["--preheat_kernel=True", "--pool_size=1"]
     if os.name == "posix":  # Unix sockets: no TCP ports for the kernel, so no port races (see build)
@@ -279,6 +307,7 @@ def _stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
     def running():
         return [k for k, ident in kernels.items() if ident is not None and _identity(k) == ident]
 
@@ -319,8 +348,14 @@ def _serving(slug, port, chapter, preheat, timeout):
     proc = None
     try:
         with open(log, "wb") as out:
-            proc = subprocess.Popen(voila_command(notebook, port, preheat), cwd=str(tmp), env=_environment(case, tmp),
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                voila_command(notebook, port, preheat),
+                cwd=str(tmp),
+                env=_environment(case, tmp),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         _wait_ready(proc, url, log, timeout)
         yield url, proc, log
     finally:
@@ -330,8 +365,9 @@ def _serving(slug, port, chapter, preheat, timeout):
 
 
 @contextlib.contextmanager
-def serve(slug, port: int | None = None, *, chapter: bool | None = None, preheat: bool = True,
-          timeout: float = 60.0) -> Iterator[str]:
+def serve(
+    slug, port: int | None = None, *, chapter: bool | None = None, preheat: bool = True, timeout: float = 60.0
+) -> Iterator[str]:
     """Serve a case with Voila in a subprocess for the duration of a ``with`` block.
 
     Parameters

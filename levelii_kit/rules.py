@@ -15,11 +15,12 @@ is the side's constituencies:
 
 Named presets follow the institutions the literature discusses (Putnam 1988; Tsebelis 2002).
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -9,10 +9,11 @@ Parameters are named ``"<constituency>.<field>"`` (``strength``, ``tolerance``, 
 Distributions: ``("uniform", low, high)``, ``("normal", mean, sd)``, ``("triangular", low, mode, high)``;
 draws are clipped to each field's valid range.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -22,9 +23,15 @@ from .solver import Result, solve_batch
 
 __all__ = ["MonteCarlo", "monte_carlo", "draw"]
 
-_CONSTITUENCY_FIELDS = {"strength": (0, np.inf), "tolerance": (0, np.inf), "noise": (0, np.inf),
-                        "threat": (0, np.inf), "blocking": (0, 1), "receptivity": (-1, 1),
-                        "ideal": (-np.inf, np.inf)}
+_CONSTITUENCY_FIELDS = {
+    "strength": (0, np.inf),
+    "tolerance": (0, np.inf),
+    "noise": (0, np.inf),
+    "threat": (0, np.inf),
+    "blocking": (0, 1),
+    "receptivity": (-1, 1),
+    "ideal": (-np.inf, np.inf),
+}
 _SIDE_FIELDS = {"quota": (1e-9, 1), "softness": (0, np.inf), "discretion": (0, 1)}
 
 
@@ -44,8 +51,9 @@ def draw(spec, size: int, rng) -> np.ndarray:
         return rng.normal(args[0], args[1], size)
     if kind == "triangular" and len(args) == 3:
         return rng.triangular(args[0], args[1], args[2], size)
-    raise ValueError(f"unknown distribution {spec!r}; use ('uniform', lo, hi), ('normal', mean, sd) "
-                     "or ('triangular', lo, mode, hi)")
+    raise ValueError(
+        f"unknown distribution {spec!r}; use ('uniform', lo, hi), ('normal', mean, sd) or ('triangular', lo, mode, hi)"
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +135,9 @@ def monte_carlo(scenario, uncertain: Mapping[str, tuple], draws: int = 1000, see
             arr[:, base.side_names.index(owner)] = values
             arrays[field] = arr
         else:
-            raise KeyError(f"unknown uncertain parameter {key!r}; expected '<constituency>.<field>' with field in "
-                           f"{sorted(_CONSTITUENCY_FIELDS)} or '<side>.<field>' with field in {sorted(_SIDE_FIELDS)}")
+            raise KeyError(
+                f"unknown uncertain parameter {key!r}; expected '<constituency>.<field>' with field in "
+                f"{sorted(_CONSTITUENCY_FIELDS)} or '<side>.<field>' with field in {sorted(_SIDE_FIELDS)}"
+            )
         sampled[key] = values
     return MonteCarlo(draws=sampled, result=solve_batch(batch.replace(**arrays)))

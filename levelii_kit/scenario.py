@@ -8,16 +8,17 @@ scenario axis; every array function of the kit takes a batch, and a single scena
 Axis convention, written once: **(N, G, n, K)** = scenario, candidate deal, constituency, issue; terms use
 M and sides use 2. Constituencies are ordered side A first, then side B.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
 import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .constituency import Constituency
-from .deal import Issue, Term, TERM_STATES
+from .deal import TERM_STATES, Issue, Term
 from .rules import RatificationRule
 from .solutions import AgendaSetter, NashBargaining, SplitZOPA
 
@@ -200,7 +201,7 @@ class Scenario:
         raise KeyError(f"unknown term {name!r}")
 
     # -- pure updates ----------------------------------------------------------------------------
-    def with_constituency(self, name: str, **changes) -> "Scenario":
+    def with_constituency(self, name: str, **changes) -> Scenario:
         """Return a copy with one constituency's fields changed."""
         si, ci = self.locate(name)
         side = self.sides[si]
@@ -208,7 +209,7 @@ class Scenario:
         members[ci] = replace(members[ci], **changes)
         return self.with_side(si, constituencies=tuple(members))
 
-    def with_side(self, side: str | int, **changes) -> "Scenario":
+    def with_side(self, side: str | int, **changes) -> Scenario:
         """Return a copy with one side's fields changed (``rule=...`` or the rule's fields directly)."""
         si = self.side_index(side)
         rule_fields = {k: changes.pop(k) for k in ("quota", "softness", "discretion", "form") if k in changes}
@@ -221,20 +222,20 @@ class Scenario:
         sides[si] = new_side
         return replace(self, sides=tuple(sides))
 
-    def with_term(self, name: str, **changes) -> "Scenario":
+    def with_term(self, name: str, **changes) -> Scenario:
         """Return a copy with one term's fields changed."""
         terms = tuple(replace(t, **changes) if t.name == name else t for t in self.terms)
         if terms == self.terms and not any(t.name == name for t in self.terms):
             raise KeyError(f"unknown term {name!r}")
         return replace(self, terms=terms)
 
-    def with_issue(self, name: str, **changes) -> "Scenario":
+    def with_issue(self, name: str, **changes) -> Scenario:
         """Return a copy with one issue's fields changed."""
         if not any(i.name == name for i in self.issues):
             raise KeyError(f"unknown issue {name!r}")
         return replace(self, issues=tuple(replace(i, **changes) if i.name == name else i for i in self.issues))
 
-    def batch(self) -> "ScenarioBatch":
+    def batch(self) -> ScenarioBatch:
         """Return this scenario as a batch of one."""
         return ScenarioBatch.from_scenarios([self])
 
@@ -313,9 +314,26 @@ class ScenarioBatch:
     solution_param: np.ndarray
 
     _PER_SCENARIO = (
-        "strength", "seated", "ideal", "salience", "tolerance", "noise", "threat", "blocking", "receptivity",
-        "payment", "efficiency", "linked", "status_quo", "quota", "softness", "discretion", "term_value",
-        "term_cost", "term_state", "solution_param",
+        "strength",
+        "seated",
+        "ideal",
+        "salience",
+        "tolerance",
+        "noise",
+        "threat",
+        "blocking",
+        "receptivity",
+        "payment",
+        "efficiency",
+        "linked",
+        "status_quo",
+        "quota",
+        "softness",
+        "discretion",
+        "term_value",
+        "term_cost",
+        "term_state",
+        "solution_param",
     )
 
     @property
@@ -331,15 +349,21 @@ class ScenarioBatch:
     @staticmethod
     def _structure(s: Scenario):
         return (
-            s.constituency_names, tuple(len(x.constituencies) for x in s.sides),
-            tuple(x.leader for x in s.sides), tuple((i.name, i.low, i.high) for i in s.issues),
-            tuple(t.name for t in s.terms), tuple(x.name for x in s.sides),
-            tuple(x.rule.form for x in s.sides), _solution_code(s.solution)[0], s.gamma, s.confidence,
+            s.constituency_names,
+            tuple(len(x.constituencies) for x in s.sides),
+            tuple(x.leader for x in s.sides),
+            tuple((i.name, i.low, i.high) for i in s.issues),
+            tuple(t.name for t in s.terms),
+            tuple(x.name for x in s.sides),
+            tuple(x.rule.form for x in s.sides),
+            _solution_code(s.solution)[0],
+            s.gamma,
+            s.confidence,
             s.min_probability,
         )
 
     @classmethod
-    def from_scenarios(cls, scenarios: Sequence[Scenario]) -> "ScenarioBatch":
+    def from_scenarios(cls, scenarios: Sequence[Scenario]) -> ScenarioBatch:
         """Stack scenarios of one structure into a batch.
 
         Parameters
@@ -385,21 +409,38 @@ class ScenarioBatch:
         n_a = len(first.sides[0].constituencies)
         leaders = np.array([first.sides[0].leader_index, n_a + first.sides[1].leader_index])
         batch = cls(
-            names=names, side_of=side_of, leaders=leaders,
-            low=np.array([i.low for i in first.issues]), high=np.array([i.high for i in first.issues]),
-            issue_names=tuple(i.name for i in first.issues), term_names=tuple(t.name for t in first.terms),
-            side_names=side_names, forms=tuple(x.rule.form for x in first.sides),
-            solution_kind=_solution_code(first.solution)[0], gamma=first.gamma, confidence=first.confidence,
+            names=names,
+            side_of=side_of,
+            leaders=leaders,
+            low=np.array([i.low for i in first.issues]),
+            high=np.array([i.high for i in first.issues]),
+            issue_names=tuple(i.name for i in first.issues),
+            term_names=tuple(t.name for t in first.terms),
+            side_names=side_names,
+            forms=tuple(x.rule.form for x in first.sides),
+            solution_kind=_solution_code(first.solution)[0],
+            gamma=first.gamma,
+            confidence=first.confidence,
             min_probability=first.min_probability,
-            strength=arr(lambda c: c.strength), seated=arr(lambda c: c.seated).astype(bool), ideal=ideal,
-            salience=salience, tolerance=tol, noise=arr(lambda c: c.noise), threat=arr(lambda c: c.threat),
-            blocking=arr(lambda c: c.blocking), receptivity=arr(lambda c: c.receptivity),
-            payment=arr(lambda c: c.payment), efficiency=arr(lambda c: c.efficiency), linked=linked,
+            strength=arr(lambda c: c.strength),
+            seated=arr(lambda c: c.seated).astype(bool),
+            ideal=ideal,
+            salience=salience,
+            tolerance=tol,
+            noise=arr(lambda c: c.noise),
+            threat=arr(lambda c: c.threat),
+            blocking=arr(lambda c: c.blocking),
+            receptivity=arr(lambda c: c.receptivity),
+            payment=arr(lambda c: c.payment),
+            efficiency=arr(lambda c: c.efficiency),
+            linked=linked,
             status_quo=sq,
             quota=np.array([[x.rule.quota for x in s.sides] for s in scenarios]),
             softness=np.array([[x.rule.softness for x in s.sides] for s in scenarios]),
             discretion=np.array([[x.rule.discretion for x in s.sides] for s in scenarios]),
-            term_value=term_value, term_cost=term_cost, term_state=term_state,
+            term_value=term_value,
+            term_cost=term_cost,
+            term_state=term_state,
             solution_param=np.array([_solution_code(s.solution)[1] for s in scenarios]),
         )
         return batch
@@ -422,25 +463,25 @@ class ScenarioBatch:
         """Seated strengths, shape (N, n)."""
         return self.strength * self.seated
 
-    def take(self, index) -> "ScenarioBatch":
+    def take(self, index) -> ScenarioBatch:
         """Return the sub-batch at ``index`` (an int, slice or index array); a slice gives views, not copies."""
         if isinstance(index, slice):
             return self.replace(**{f: getattr(self, f)[index] for f in self._PER_SCENARIO})
         index = np.atleast_1d(np.arange(self.size)[index])
         return self.replace(**{f: getattr(self, f)[index] for f in self._PER_SCENARIO})
 
-    def repeat(self, count: int) -> "ScenarioBatch":
+    def repeat(self, count: int) -> ScenarioBatch:
         """Return the batch tiled ``count`` times along the scenario axis."""
         return self.replace(**{f: np.repeat(getattr(self, f), count, axis=0) for f in self._PER_SCENARIO})
 
-    def replace(self, **arrays) -> "ScenarioBatch":
+    def replace(self, **arrays) -> ScenarioBatch:
         """Return a copy with some per-scenario arrays replaced."""
         unknown = set(arrays) - set(self._PER_SCENARIO)
         if unknown:
             raise KeyError(f"not per-scenario arrays: {sorted(unknown)}")
         return replace(self, **arrays)
 
-    def astype(self, dtype) -> "ScenarioBatch":
+    def astype(self, dtype) -> ScenarioBatch:
         """Return a copy with the float arrays cast to ``dtype`` (float32 for large sweeps)."""
         out = {}
         for f in self._PER_SCENARIO:
@@ -449,7 +490,7 @@ class ScenarioBatch:
         return self.replace(**out)
 
     @classmethod
-    def concatenate(cls, batches: Iterable["ScenarioBatch"]) -> "ScenarioBatch":
+    def concatenate(cls, batches: Iterable[ScenarioBatch]) -> ScenarioBatch:
         """Join batches of one structure along the scenario axis."""
         batches = list(batches)
         first = batches[0]

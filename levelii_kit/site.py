@@ -27,9 +27,9 @@ Editions (:data:`EDITIONS`), chosen by :class:`CasebookPreprocessor`:
 * ``instructor``: everything kept and the code shown; cells tagged ``instructor`` or
   ``solution`` are wrapped in a labelled box ("Instructor note" / "Solution").
 
-In both editions ``remove-cell`` (and ``live-only``, for the live widget explorer) removes a cell, ``remove-input`` hides a cell's code and
-``remove-output`` its output; ipywidgets outputs become a short note (they need a kernel, and
-their saved state can weigh megabytes).
+In both editions ``remove-cell`` (and ``live-only``, for the live widget explorer) removes a cell,
+``remove-input`` hides a cell's code and ``remove-output`` its output; ipywidgets outputs become a
+short note (they need a kernel, and their saved state can weigh megabytes).
 
 Accessible figures: every plotly figure is a ``<figure>`` whose (visually hidden) caption is its
 layout title (plain text) plus an optional summary. A chapter attaches a summary in one of
@@ -561,8 +561,11 @@ class CasebookPreprocessor(Preprocessor):
         title = _figure_title(spec)
         info: dict[str, Any] = {"title": title, "has_title": bool(title)}
         layout_meta = (spec.get("layout") or {}).get("meta") if isinstance(spec, Mapping) else None
-        summary = (_levelii_summary(output.get("metadata")) or _levelii_summary(cell.get("metadata"))
-                   or (_plain_text(layout_meta.get("summary", "")) if isinstance(layout_meta, Mapping) else ""))
+        summary = (
+            _levelii_summary(output.get("metadata"))
+            or _levelii_summary(cell.get("metadata"))
+            or (_plain_text(layout_meta.get("summary", "")) if isinstance(layout_meta, Mapping) else "")
+        )
         if summary:
             info["summary"] = summary
             return info

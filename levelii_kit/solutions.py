@@ -13,10 +13,11 @@ Putnam 1988; Iida 1996).
 * :class:`NoDeal`: what every concept returns when no deal qualifies, with its reason and the best
   achievable chance of agreement.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 
 __all__ = ["NashBargaining", "SplitZOPA", "AgendaSetter", "Deal", "NoDeal", "SOLUTIONS"]
 

@@ -18,18 +18,19 @@ refinement on the bracket around it (1-D) or a zooming local grid (2-D). Scenari
 Add-on terms are enumerated (:math:`2^M` combinations, model.md 3.7) and the best combination kept. Ties are
 broken deterministically (lowest candidate index). Batches are processed in chunks to bound memory.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from . import _grid
+from ._numerics import scaled_logistic
 from .scenario import ScenarioBatch, as_batch
 from .solutions import Deal, NoDeal
-from ._numerics import scaled_logistic
 from .support import evaluate
-from scipy.special import expit
 
 __all__ = ["Result", "solve", "solve_batch"]
 
@@ -107,28 +108,32 @@ class Result:
         import pandas as pd
 
         b = self.batch
-        return pd.DataFrame({
-            "side": [b.side_names[s] for s in b.side_of],
-            "constituency": list(b.names),
-            "strength": b.strength[i],
-            "seated": b.seated[i],
-            "blocking": b.blocking[i],
-            "support": self.support[i],
-        }).set_index("constituency")
+        return pd.DataFrame(
+            {
+                "side": [b.side_names[s] for s in b.side_of],
+                "constituency": list(b.names),
+                "strength": b.strength[i],
+                "seated": b.seated[i],
+                "blocking": b.blocking[i],
+                "support": self.support[i],
+            }
+        ).set_index("constituency")
 
     def sides_table(self, i: int = 0):
         """Weighted support, quota and ratification per side at the proposal, as a pandas DataFrame."""
         import pandas as pd
 
         b = self.batch
-        return pd.DataFrame({
-            "side": list(b.side_names),
-            "weighted_support": self.share[i],
-            "quota": b.quota[i],
-            "ratification": self.side_probability[i],
-            "leader_surplus": self.surplus[i],
-            "expected_value": self.expected[i],
-        }).set_index("side")
+        return pd.DataFrame(
+            {
+                "side": list(b.side_names),
+                "weighted_support": self.share[i],
+                "quota": b.quota[i],
+                "ratification": self.side_probability[i],
+                "leader_surplus": self.surplus[i],
+                "expected_value": self.expected[i],
+            }
+        ).set_index("side")
 
     def summary(self, labels=None):
         """One row per scenario: outcome, chance of agreement, expected values, as a pandas DataFrame.
@@ -289,8 +294,12 @@ def _nash_point_1d(batch, combos, weights):
         sq.append(np.broadcast_to(root, cap.shape))
     (ta, tb), (ra, rb) = centres, ends
     low, high = batch.low[0], batch.high[0]
-    left = np.maximum(np.where(weights[:, None, 0] > 0, ta - ra, -np.inf), np.where(weights[:, None, 1] > 0, tb - rb, -np.inf))
-    right = np.minimum(np.where(weights[:, None, 0] > 0, ta + ra, np.inf), np.where(weights[:, None, 1] > 0, tb + rb, np.inf))
+    left = np.maximum(
+        np.where(weights[:, None, 0] > 0, ta - ra, -np.inf), np.where(weights[:, None, 1] > 0, tb - rb, -np.inf)
+    )
+    right = np.minimum(
+        np.where(weights[:, None, 0] > 0, ta + ra, np.inf), np.where(weights[:, None, 1] > 0, tb + rb, np.inf)
+    )
     left = np.where(np.isnan(left), np.inf, np.maximum(left, low))
     right = np.where(np.isnan(right), -np.inf, np.minimum(right, high))
     wa, wb = weights[:, None, 0], weights[:, None, 1]
@@ -314,10 +323,11 @@ def _nash_point_1d(batch, combos, weights):
 
 def _log_surplus(x, ta, tb, ra, rb, wa, wb, sq, gamma):
     with np.errstate(divide="ignore", invalid="ignore"):
-        sa = ra ** gamma * sq[0] ** gamma - (sq[0] * np.abs(x - ta)) ** gamma
-        sb = rb ** gamma * sq[1] ** gamma - (sq[1] * np.abs(x - tb)) ** gamma
+        sa = ra**gamma * sq[0] ** gamma - (sq[0] * np.abs(x - ta)) ** gamma
+        sb = rb**gamma * sq[1] ** gamma - (sq[1] * np.abs(x - tb)) ** gamma
         val = np.where(wa > 0, wa * np.log(np.where(sa > 0, sa, np.nan)), 0.0) + np.where(
-            wb > 0, wb * np.log(np.where(sb > 0, sb, np.nan)), 0.0)
+            wb > 0, wb * np.log(np.where(sb > 0, sb, np.nan)), 0.0
+        )
     return np.where(np.isnan(val), -np.inf, val)
 
 
@@ -347,7 +357,7 @@ def _finish(batch, ev_best, x_best, z_best, feasible, best_prob, reason_kind):
     n = batch.size
     gamma = batch.gamma
     tol = batch.effective_tolerance()
-    disagreement = -tol[:, batch.leaders] ** gamma
+    disagreement = -(tol[:, batch.leaders] ** gamma)
     agreed = feasible
     prob = ev_best.joint[:, 0]
     surplus = ev_best.surplus[:, 0, :]
@@ -360,9 +370,18 @@ def _finish(batch, ev_best, x_best, z_best, feasible, best_prob, reason_kind):
     reason[low_p] = f"the best chance of agreement is below the threshold {batch.min_probability:g}"
     reason[~agreed & ~empty & ~low_p] = reason_kind
     return Result(
-        batch=batch, agreed=agreed, point=x_best, terms=z_best.astype(bool), probability=prob,
-        side_probability=ev_best.side[:, 0, :], support=ev_best.support[:, 0, :], share=ev_best.share[:, 0, :],
-        surplus=surplus, disagreement=disagreement, expected=expected, best_probability=best_prob,
+        batch=batch,
+        agreed=agreed,
+        point=x_best,
+        terms=z_best.astype(bool),
+        probability=prob,
+        side_probability=ev_best.side[:, 0, :],
+        support=ev_best.support[:, 0, :],
+        share=ev_best.share[:, 0, :],
+        surplus=surplus,
+        disagreement=disagreement,
+        expected=expected,
+        best_probability=best_prob,
         reason=reason,
     )
 
@@ -387,7 +406,6 @@ def _pick(batch, cand_x, cand_z, ev, obj):
 
 def _split_choice(batch, cand_x, ev, allowed):
     """SplitZOPA: the point a share beta across the ZOPA (at confidence c), per allowed term combination."""
-    n = batch.size
     conf = batch.confidence
     inside = (ev.joint >= conf) & allowed
     x = cand_x[..., 0]
@@ -422,9 +440,15 @@ def _solve_crisp_1d(batch):
 
 def _is_textbook_crisp(batch) -> bool:
     """The crisp textbook case: no terms, no discretion, hard vetoes only, share form, sharp quota."""
-    return (not len(batch.term_names) and not batch.discretion.any() and not batch.softness.any()
-            and bool(np.isin(batch.blocking, (0.0, 1.0)).all()) and "bloc" not in batch.forms
-            and batch.solution_kind in ("nash", "setter") and not (batch.noise > 0).any())
+    return (
+        not len(batch.term_names)
+        and not batch.discretion.any()
+        and not batch.softness.any()
+        and bool(np.isin(batch.blocking, (0.0, 1.0)).all())
+        and "bloc" not in batch.forms
+        and batch.solution_kind in ("nash", "setter")
+        and not (batch.noise > 0).any()
+    )
 
 
 def _solve_textbook_crisp_1d(batch):
@@ -670,7 +694,7 @@ def solve_batch(batch: ScenarioBatch, chunk: int | None = None) -> Result:
     n = batch.size
     if chunk is None:
         combos = 2 ** len(batch.term_names)
-        per_row = combos * (_grid.GRID_2D ** 2 * len(batch.names) if batch.n_issues == 2 else 4 * len(batch.names) + 8)
+        per_row = combos * (_grid.GRID_2D**2 * len(batch.names) if batch.n_issues == 2 else 4 * len(batch.names) + 8)
         if batch.n_issues == 1 and _is_textbook_crisp(batch):
             per_row = 60  # ~16k rows a chunk: (N, 2n+3) temporaries stay in cache
         if batch.n_issues == 1 and (batch.noise > 0).any():

@@ -11,6 +11,7 @@ term inclusions ``z`` of shape (N, G, M)):
 
 Everything is computed for the whole batch at once; there is no Python loop over scenarios.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,15 @@ from ._numerics import scaled_logistic
 from .rules import bloc_layer, blocking_layer, discretion_layer, share_layer
 from .scenario import as_batch
 
-__all__ = ["Evaluation", "evaluate", "net_gain", "support", "ratification_probability", "joint_probability",
-           "forced_terms"]
+__all__ = [
+    "Evaluation",
+    "evaluate",
+    "net_gain",
+    "support",
+    "ratification_probability",
+    "joint_probability",
+    "forced_terms",
+]
 
 
 @dataclass(frozen=True)
@@ -151,8 +159,13 @@ def evaluate(batch, x, z=None, crisp: bool = False) -> Evaluation:
         surpluses.append(surplus)
     side = np.stack(sides, -1)
     return Evaluation(
-        gain=gain, support=p, share=np.stack(shares, -1), body=np.stack(bodies, -1),
-        blocking=np.stack(blocks, -1), side=side, joint=side[..., 0] * side[..., 1],
+        gain=gain,
+        support=p,
+        share=np.stack(shares, -1),
+        body=np.stack(bodies, -1),
+        blocking=np.stack(blocks, -1),
+        side=side,
+        joint=side[..., 0] * side[..., 1],
         surplus=np.stack(surpluses, -1),
     )
 

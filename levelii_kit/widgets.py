@@ -13,18 +13,18 @@ precomputed :func:`levelii_kit.plots.whatif_figure` takes its place. This is the
 imports ipywidgets. plotly's ``FigureWidget`` is an anywidget since plotly 6, so ``anywidget`` must be
 installed.
 """
+
 from __future__ import annotations
 
-import os
-
 import html
-from typing import Any, Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import ipywidgets
 
 from ._env import STATIC_BUILD_ENV
 from .solver import Result, solve
-
 
 __all__ = ["STATIC_BUILD_ENV", "Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
 
@@ -33,8 +33,8 @@ SIDE_COLOURS = ("#0072B2", "#D55E00")
 #: Colour of the chance-of-agreement bar.
 AGREEMENT_COLOUR = "#444444"
 
-_LABEL_WIDTH = 40          # characters of a constituency label shown on the figure's axis
-_FIGURE_WIDTH = 1100       # pixels: Voila lays the page out while hidden, so autosize would fall back to 700
+_LABEL_WIDTH = 40  # characters of a constituency label shown on the figure's axis
+_FIGURE_WIDTH = 1100  # pixels: Voila lays the page out while hidden, so autosize would fall back to 700
 _FIGURE_HEIGHT = 500
 
 
@@ -163,14 +163,25 @@ class Explorer:
             for c in side.constituencies:
                 value = self._start[c.name]
                 note = _plain(case.notes.get(c.name, "")) if case.notes else ""
-                tip = (f"{_plain(c.label or c.name)} ({_plain(side.label or side.name)}). "
-                       f"Strength at the start: {value:g}"
-                       + ("" if c.seated else "; not seated in the ratifying body at the start")
-                       + (f". Why: {note}" if note else "."))
+                tip = (
+                    f"{_plain(c.label or c.name)} ({_plain(side.label or side.name)}). "
+                    f"Strength at the start: {value:g}"
+                    + ("" if c.seated else "; not seated in the ratifying body at the start")
+                    + (f". Why: {note}" if note else ".")
+                )
                 slider = ipywidgets.FloatSlider(
-                    value=value, min=0.0, max=max(3.0, 3.0 * value), step=0.05, continuous_update=False,
-                    readout=True, readout_format=".2f", description=_plain(c.label or c.name), tooltip=tip,
-                    style={"description_width": "16em"}, layout=ipywidgets.Layout(width="100%"))
+                    value=value,
+                    min=0.0,
+                    max=max(3.0, 3.0 * value),
+                    step=0.05,
+                    continuous_update=False,
+                    readout=True,
+                    readout_format=".2f",
+                    description=_plain(c.label or c.name),
+                    tooltip=tip,
+                    style={"description_width": "16em"},
+                    layout=ipywidgets.Layout(width="100%"),
+                )
                 slider.observe(self._changed, names="value")
                 self.sliders[c.name] = slider
                 rows.append(slider)
@@ -180,11 +191,18 @@ class Explorer:
         move_rows = [ipywidgets.HTML("<b>Helping moves</b> (hover for the Sebenius category and the cost)")]
         for m in case.moves:
             mv = m.move
-            tip = (f"{_plain(m.label)}. Sebenius category: {m.category}. Made by {mv.actor}, cost {mv.cost:g}."
-                   + (" Already in place at the start of the case." if m.default else "")
-                   + (f" What happened: {_plain(m.happened)}" if m.happened else ""))
-            box = ipywidgets.Checkbox(value=m.id in start_moves, description=f"{_plain(m.label)} [{m.category}]",
-                                      tooltip=tip, indent=False, layout=ipywidgets.Layout(width="auto"))
+            tip = (
+                f"{_plain(m.label)}. Sebenius category: {m.category}. Made by {mv.actor}, cost {mv.cost:g}."
+                + (" Already in place at the start of the case." if m.default else "")
+                + (f" What happened: {_plain(m.happened)}" if m.happened else "")
+            )
+            box = ipywidgets.Checkbox(
+                value=m.id in start_moves,
+                description=f"{_plain(m.label)} [{m.category}]",
+                tooltip=tip,
+                indent=False,
+                layout=ipywidgets.Layout(width="auto"),
+            )
             box.observe(self._changed, names="value")
             self.toggles[m.id] = box
             move_rows.append(box)
@@ -197,11 +215,13 @@ class Explorer:
         self.summary = ipywidgets.HTML(layout=ipywidgets.Layout(width="100%"))
         self.figure = self._make_figure()
         controls = ipywidgets.HBox(
-            [ipywidgets.VBox(side_boxes, layout=ipywidgets.Layout(width="58%")),
-             ipywidgets.VBox(move_rows, layout=ipywidgets.Layout(width="42%", padding="0 0 0 1em"))],
-            layout=ipywidgets.Layout(width="100%"))
-        self.widget = ipywidgets.VBox([self.summary, self.figure, controls],
-                                      layout=ipywidgets.Layout(width="100%"))
+            [
+                ipywidgets.VBox(side_boxes, layout=ipywidgets.Layout(width="58%")),
+                ipywidgets.VBox(move_rows, layout=ipywidgets.Layout(width="42%", padding="0 0 0 1em")),
+            ],
+            layout=ipywidgets.Layout(width="100%"),
+        )
+        self.widget = ipywidgets.VBox([self.summary, self.figure, controls], layout=ipywidgets.Layout(width="100%"))
         self.update()
 
     # ----------------------------------------------------------------------------------- state
@@ -250,8 +270,9 @@ class Explorer:
             result = solve(self.scenario())
         except (ValueError, KeyError) as exc:
             self.result = None
-            self.summary.value = self._status(f"These settings cannot be solved: {_plain(exc)}. Change a "
-                                              "slider or a switch, or press Reset.")
+            self.summary.value = self._status(
+                f"These settings cannot be solved: {_plain(exc)}. Change a slider or a switch, or press Reset."
+            )
             return None
         self.result = result
         self._draw(result)
@@ -261,16 +282,20 @@ class Explorer:
     # ----------------------------------------------------------------------------------- text
     @staticmethod
     def _status(text: str) -> str:
-        return (f'<div role="status" aria-live="polite" style="font-size:1.05em; line-height:1.45">'
-                f'{html.escape(text, quote=False)}</div>')
+        return (
+            f'<div role="status" aria-live="polite" style="font-size:1.05em; line-height:1.45">'
+            f"{html.escape(text, quote=False)}</div>"
+        )
 
     def _issue_text(self, result: Result, scale: bool) -> str:
         parts = []
         for issue, value in zip(self.case.scenario.issues, result.point[0]):
             text = f"{_plain(issue.label or issue.name)} = {_number(value)}"
             if scale and (issue.low_label or issue.high_label):
-                text += (f" (on a scale from {issue.low:g}, {_plain(issue.low_label) or 'low'}, "
-                         f"to {issue.high:g}, {_plain(issue.high_label) or 'high'})")
+                text += (
+                    f" (on a scale from {issue.low:g}, {_plain(issue.low_label) or 'low'}, "
+                    f"to {issue.high:g}, {_plain(issue.high_label) or 'high'})"
+                )
             parts.append(text)
         return "; ".join(parts)
 
@@ -292,23 +317,32 @@ class Explorer:
         chance = self._chance(result)
         sides = self.case.scenario.sides
         text = f"Chance of agreement: {_pct(chance)} ({chance_in_words(chance)}). "
-        text += " ".join(f"{_plain(side.label or side.name)} ratifies with a chance of "
-                         f"{_pct(float(result.side_probability[0, s]))}."
-                         for s, side in enumerate(sides))
+        text += " ".join(
+            f"{_plain(side.label or side.name)} ratifies with a chance of {_pct(float(result.side_probability[0, s]))}."
+            for s, side in enumerate(sides)
+        )
         if bool(result.agreed[0]):
             text += f" Outcome: a deal at {self._issue_text(result, scale=True)}"
             terms = self._term_labels(result)
-            text += (f", with {', '.join(terms)}." if terms else ".")
+            text += f", with {', '.join(terms)}." if terms else "."
         else:
-            text += (f" Outcome: no deal ({_plain(result.reason[0])}); the best any proposal could reach is a "
-                     f"chance of {_pct(float(result.best_probability[0]))}.")
+            text += (
+                f" Outcome: no deal ({_plain(result.reason[0])}); the best any proposal could reach is a "
+                f"chance of {_pct(float(result.best_probability[0]))}."
+            )
         moves = [_plain(self.case.move(m).label) for m in self.moves_on]
         text += f" Moves on: {'; '.join(moves) if moves else 'none'}."
         changed = [name for name, value in self.strengths.items() if abs(value - self._start[name]) > 1e-9]
         if changed:
-            text += " Strengths changed: " + ", ".join(
-                f"{_plain(self.case.scenario.constituency(n).label or n)} {self._start[n]:g} to "
-                f"{self.strengths[n]:g}" for n in changed) + "."
+            text += (
+                " Strengths changed: "
+                + ", ".join(
+                    f"{_plain(self.case.scenario.constituency(n).label or n)} {self._start[n]:g} to "
+                    f"{self.strengths[n]:g}"
+                    for n in changed
+                )
+                + "."
+            )
         return text
 
     def _outcome_annotation(self, result: Result) -> str:
@@ -337,35 +371,80 @@ class Explorer:
         names = scenario.constituency_names
         side_of = [s for s, side in enumerate(sides) for _ in side.constituencies]
         self._rows = [[i for i, s in enumerate(side_of) if s == k] for k in range(2)]
-        base = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.08,
-                             subplot_titles=("Support for the proposal, per constituency",
-                                             "Chance of ratifying"))
+        base = make_subplots(
+            rows=1,
+            cols=2,
+            column_widths=[0.7, 0.3],
+            horizontal_spacing=0.08,
+            subplot_titles=("Support for the proposal, per constituency", "Chance of ratifying"),
+        )
         for k, side in enumerate(sides):
             rows = self._rows[k]
-            base.add_trace(go.Bar(
-                orientation="h", y=[labels[i] for i in rows], x=[0.0] * len(rows), name=_esc(side.label or side.name),
-                legendgroup=side.name, marker={"color": SIDE_COLOURS[k]}, text=[""] * len(rows),
-                textposition="outside", cliponaxis=False, hoverinfo="text", hovertext=[""] * len(rows),
-                meta={"side": side.name, "constituencies": [names[i] for i in rows]}), row=1, col=1)
-        base.add_trace(go.Bar(
-            x=[_esc(_side_short(side)) for side in sides] + ["Agreement"], y=[0.0, 0.0, 0.0],
-            marker={"color": [SIDE_COLOURS[0], SIDE_COLOURS[1], AGREEMENT_COLOUR]}, text=["", "", ""],
-            textposition="outside", cliponaxis=False, showlegend=False, hoverinfo="text", hovertext=["", "", ""],
-            meta={"bars": [side.name for side in sides] + ["agreement"]}), row=1, col=2)
+            base.add_trace(
+                go.Bar(
+                    orientation="h",
+                    y=[labels[i] for i in rows],
+                    x=[0.0] * len(rows),
+                    name=_esc(side.label or side.name),
+                    legendgroup=side.name,
+                    marker={"color": SIDE_COLOURS[k]},
+                    text=[""] * len(rows),
+                    textposition="outside",
+                    cliponaxis=False,
+                    hoverinfo="text",
+                    hovertext=[""] * len(rows),
+                    meta={"side": side.name, "constituencies": [names[i] for i in rows]},
+                ),
+                row=1,
+                col=1,
+            )
+        base.add_trace(
+            go.Bar(
+                x=[_esc(_side_short(side)) for side in sides] + ["Agreement"],
+                y=[0.0, 0.0, 0.0],
+                marker={"color": [SIDE_COLOURS[0], SIDE_COLOURS[1], AGREEMENT_COLOUR]},
+                text=["", "", ""],
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=False,
+                hoverinfo="text",
+                hovertext=["", "", ""],
+                meta={"bars": [side.name for side in sides] + ["agreement"]},
+            ),
+            row=1,
+            col=2,
+        )
         base.update_xaxes(range=[0, 1.12], tickformat=".0%", title_text="support at the proposal", row=1, col=1)
         base.update_yaxes(autorange="reversed", row=1, col=1)
         base.update_yaxes(range=[0, 1.12], tickformat=".0%", row=1, col=2)
-        base.add_annotation(name="outcome", text="", xref="paper", yref="paper", x=0.0, y=1.09, xanchor="left",
-                            yanchor="bottom", showarrow=False, align="left", font={"size": 15})
+        base.add_annotation(
+            name="outcome",
+            text="",
+            xref="paper",
+            yref="paper",
+            x=0.0,
+            y=1.09,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"size": 15},
+        )
         base.update_layout(
-            width=_FIGURE_WIDTH, height=_FIGURE_HEIGHT, margin={"l": 10, "r": 20, "t": 80, "b": 90}, bargap=0.25,
+            width=_FIGURE_WIDTH,
+            height=_FIGURE_HEIGHT,
+            margin={"l": 10, "r": 20, "t": 80, "b": 90},
+            bargap=0.25,
             legend={"orientation": "h", "x": 0.0, "y": -0.2, "xanchor": "left", "yanchor": "top"},
-            meta={"summary": ""}, template="plotly_white")
+            meta={"summary": ""},
+            template="plotly_white",
+        )
         try:
             return go.FigureWidget(base)
         except ImportError as exc:  # plotly raises this when anywidget is missing
-            raise ImportError("levelii_kit.widgets needs anywidget (plotly's FigureWidget is an anywidget): "
-                              "pip install anywidget") from exc
+            raise ImportError(
+                "levelii_kit.widgets needs anywidget (plotly's FigureWidget is an anywidget): pip install anywidget"
+            ) from exc
 
     def _draw(self, result: Result) -> None:
         b = result.batch
@@ -386,14 +465,17 @@ class Explorer:
                     f"{_esc(cons[i].label or cons[i].name)}<br>support {_pct(float(support[i]))}, "
                     f"strength {float(strength[i]):.2f}"
                     + (f", veto weight {float(blocking[i]):.2f}" if blocking[i] > 0 else "")
-                    + ("" if seated[i] else "<br>not seated: does not vote") for i in rows]
+                    + ("" if seated[i] else "<br>not seated: does not vote")
+                    for i in rows
+                ]
             chance = self._chance(result)
             bars = [float(result.side_probability[0, 0]), float(result.side_probability[0, 1]), chance]
             fig.data[2].y = bars
             fig.data[2].text = [_pct(p) for p in bars]
             fig.data[2].hovertext = [
                 f"{_esc(side.label or side.name)} ratifies: {_pct(p)}"
-                for side, p in zip(self.case.scenario.sides, bars)] + [f"chance of agreement: {_pct(chance)}"]
+                for side, p in zip(self.case.scenario.sides, bars)
+            ] + [f"chance of agreement: {_pct(chance)}"]
             for ann in fig.layout.annotations:
                 if ann.name == "outcome":
                     ann.text = self._outcome_annotation(result)

@@ -12,6 +12,7 @@ constant between interval endpoints, and closed); on the smooth path it is found
 at most half the finest noise scale, and every boundary is refined by bisection. Two issues: a boolean mask
 on a grid, with the area.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ class WinSet:
     def empty(self) -> np.ndarray:
         """Whether each scenario's set is empty, shape (N,)."""
         if self.intervals is not None:
-            return np.isnan(self.intervals[:, :, 0]).all(1) if self.intervals.shape[1] else np.ones(len(self.size), bool)
+            return (
+                np.isnan(self.intervals[:, :, 0]).all(1) if self.intervals.shape[1] else np.ones(len(self.size), bool)
+            )
         return ~self.mask.reshape(self.mask.shape[0], -1).any(1)
 
     def intervals_of(self, i: int = 0) -> list[tuple[float, float]]:
@@ -95,7 +98,7 @@ def _runs(points, inside):
     out[r, (np.cumsum(starts, 1) - 1)[r, c], 0] = points[r, c]
     r, c = np.nonzero(ends)
     out[r, (np.cumsum(ends, 1) - 1)[r, c], 1] = points[r, c]
-    return out[:, :max(width, 1)], starts, ends
+    return out[:, : max(width, 1)], starts, ends
 
 
 def _crisp_1d(batch, which, confidence, z):
@@ -173,8 +176,9 @@ def _region(scenario, which, confidence=None, terms=None):
     if terms is None:
         z = forced_terms(batch)
     else:
-        z = np.broadcast_to(np.asarray(terms, dtype=float).reshape(-1, len(batch.term_names)),
-                            (batch.size, len(batch.term_names)))
+        z = np.broadcast_to(
+            np.asarray(terms, dtype=float).reshape(-1, len(batch.term_names)), (batch.size, len(batch.term_names))
+        )
     if batch.n_issues == 2:
         return _two_d(batch, which, confidence, z)
     if not (batch.noise > 0).any():

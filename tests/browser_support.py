@@ -1,7 +1,7 @@
 """Shared browser-test helpers: Debian's Chromium driven by Playwright, every non-file request blocked."""
+
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
 """Shared helper for chapter tests: execute a chapter with papermill and read the numbers it records."""
+
 from __future__ import annotations
 
 from pathlib import Path

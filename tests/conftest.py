@@ -1,14 +1,17 @@
 """Shared test settings: a hypothesis profile sized for the 2-core CI machine."""
+
 import os
 import types
 
 import pytest
-
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "ci", max_examples=int(os.environ.get("LEVELII_HYPOTHESIS_EXAMPLES", "60")), deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], derandomize=True,
+    "ci",
+    max_examples=int(os.environ.get("LEVELII_HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    derandomize=True,
 )
 settings.load_profile("ci")
 
@@ -46,5 +49,3 @@ def tab(browser):
     page.on("pageerror", lambda e: record.errors.append(str(e)))
     yield record
     context.close()
-
-

@@ -1,4 +1,5 @@
 """The fixture casebook shared by tests/test_site.py and tests/test_site_browser.py."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ axe-core violation on the index and every chapter page, each figure with a title
 http(s) script or stylesheet, one plotly.min.js per edition, the student edition free of instructor and
 solution text, the instructor edition with it.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser_support import axe_problems, open_page
 
 import levelii_kit as lk
-from browser_support import axe_problems, open_page
 from levelii_kit.build import build_casebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.xdist_group("casebook")]
@@ -84,8 +85,8 @@ def test_every_page_offline_and_every_figure_drawn(book, tab):
 
 def _whatif(page):
     return page.evaluate("""() => {
-        const gd = [...document.querySelectorAll('.cb-plot')].find(d => d.layout.sliders && d.layout.sliders.length
-                                                                     && d.layout.updatemenus && d.layout.updatemenus.length);
+        const gd = [...document.querySelectorAll('.cb-plot')].find(
+            d => d.layout.sliders && d.layout.sliders.length && d.layout.updatemenus && d.layout.updatemenus.length);
         if (!gd) return null;
         gd.id = 'whatif-under-test';
         return {active: gd.layout.sliders[0].active, n_steps: gd.layout.sliders[0].steps.length,
@@ -102,7 +103,10 @@ def _wait_for_step(page, k):
     page.wait_for_function(
         "(k) => { const gd = document.getElementById('whatif-under-test');"
         " return gd.layout.sliders[0].active === k && JSON.stringify(gd.data.map(t => t.visible))"
-        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }", arg=k, timeout=10_000)
+        " === JSON.stringify(gd.layout.sliders[0].steps[k].args[0].visible); }",
+        arg=k,
+        timeout=10_000,
+    )
 
 
 def _wait_for_button(page, j):
@@ -110,7 +114,10 @@ def _wait_for_button(page, j):
     page.wait_for_function(
         "(j) => { const gd = document.getElementById('whatif-under-test');"
         " return gd.layout.updatemenus[0].active === j && JSON.stringify(gd.data.map(t => t.visible))"
-        " === JSON.stringify(gd.layout.updatemenus[0].buttons[j].args[0].visible); }", arg=j, timeout=10_000)
+        " === JSON.stringify(gd.layout.updatemenus[0].buttons[j].args[0].visible); }",
+        arg=j,
+        timeout=10_000,
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -123,7 +130,7 @@ def test_whatif_slider_and_buttons(book, tab, slug):
     gd = page.locator("#whatif-under-test")
     gd.scroll_into_view_if_needed()
     target = 0 if state["active"] == state["n_steps"] - 1 else state["n_steps"] - 1
-    labels = gd.locator(".slider-container .slider-label")   # the first label is the current value
+    labels = gd.locator(".slider-container .slider-label")  # the first label is the current value
     box = labels.nth(target + 1).bounding_box()
     rail = gd.locator(".slider-container .slider-rail-touch-rect").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, rail["y"] + rail["height"] / 2)
@@ -131,14 +138,14 @@ def test_whatif_slider_and_buttons(book, tab, slug):
     after_slider = _whatif(page)
     assert after_slider["visible"] != state["visible"], f"{slug}: the slider step did not change the figure"
     assert after_slider["visible"] == page.evaluate(STEP_ARGS, target)
-    assert page.locator(NATIVE_RANGE).input_value() == str(target)   # the keyboard control follows plotly's
+    assert page.locator(NATIVE_RANGE).input_value() == str(target)  # the keyboard control follows plotly's
     button = state["n_buttons"] - 1
     page.wait_for_timeout(200)
     gd.locator(".updatemenu-button").nth(button).click()
     _wait_for_button(page, button)
     after_button = _whatif(page)
     assert after_button["visible"] == page.evaluate(BUTTON_ARGS, button)
-    assert after_button["active"] == target                     # the button keeps the slider's step
+    assert after_button["active"] == target  # the button keeps the slider's step
     pressed = page.locator(NATIVE_BUTTONS).evaluate_all("bs => bs.map(b => b.getAttribute('aria-pressed'))")
     assert pressed == ["false"] * button + ["true"], pressed
     assert tab.blocked == [] and tab.errors == []
@@ -165,21 +172,23 @@ def test_whatif_keyboard_controls(book, tab, slug):
     page.keyboard.press(key)
     _wait_for_step(page, target)
     assert controls.bounding_box()["width"] > 100, "focused keyboard controls must be visible"
-    label = page.evaluate("(k) => document.getElementById('whatif-under-test').layout.sliders[0].steps[k].label", target)
+    label = page.evaluate(
+        "(k) => document.getElementById('whatif-under-test').layout.sliders[0].steps[k].label", target
+    )
     assert rng.get_attribute("aria-valuetext") == label
 
     buttons = page.locator(NATIVE_BUTTONS)
     assert buttons.count() == state["n_buttons"]
     assert page.locator("#whatif-under-test + .cb-plot-controls [role=group]").get_attribute("aria-label") == "move set"
-    page.keyboard.press("Tab")                                   # from the slider to the first button ...
+    page.keyboard.press("Tab")  # from the slider to the first button ...
     for _ in range(state["n_buttons"] - 1):
-        page.keyboard.press("Tab")                               # ... and on to the last
+        page.keyboard.press("Tab")  # ... and on to the last
     last = state["n_buttons"] - 1
     assert buttons.nth(last).evaluate("b => b === document.activeElement")
     page.keyboard.press("Enter")
     _wait_for_button(page, last)
     after = _whatif(page)
-    assert after["active"] == target                             # the button keeps the slider's step
+    assert after["active"] == target  # the button keeps the slider's step
     assert after["visible"] == page.evaluate(STEP_ARGS, target)  # and the steps now show the new move set
     assert buttons.nth(last).get_attribute("aria-pressed") == "true"
     assert tab.blocked == [] and tab.errors == []

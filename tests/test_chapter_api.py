@@ -1,5 +1,4 @@
 """levelii_kit.chapter and levelii_kit.exercises: parameter validation, records, escaping, feedback."""
-import json
 
 import nbformat
 import pytest
@@ -14,18 +13,21 @@ def case():
     return lk.load_case("two_level_basics")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"strengths": {"nobody": 1}}, "parameter 'strengths': unknown constituency 'nobody'"),
-    ({"strengths": {"B_dove": -1}}, "parameter 'strengths': B_dove must be a finite number >= 0"),
-    ({"strengths": {"B_dove": "high"}}, "must be a finite number"),
-    ({"strengths": {"B_dove": float("nan")}}, "must be a finite number"),
-    ({"strengths": [1, 2]}, "expected a mapping"),
-    ({"moves": "mollify_their_hawk"}, "parameter 'moves': expected a list of move ids or None"),
-    ({"moves": ["nope"]}, "parameter 'moves': unknown move 'nope'"),
-    ({"seed": -3}, "parameter 'seed': expected a non-negative integer"),
-    ({"seed": 1.5}, "parameter 'seed'"),
-    ({"n_offerz": 3}, "unknown parameter 'n_offerz'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"strengths": {"nobody": 1}}, "parameter 'strengths': unknown constituency 'nobody'"),
+        ({"strengths": {"B_dove": -1}}, "parameter 'strengths': B_dove must be a finite number >= 0"),
+        ({"strengths": {"B_dove": "high"}}, "must be a finite number"),
+        ({"strengths": {"B_dove": float("nan")}}, "must be a finite number"),
+        ({"strengths": [1, 2]}, "expected a mapping"),
+        ({"moves": "mollify_their_hawk"}, "parameter 'moves': expected a list of move ids or None"),
+        ({"moves": ["nope"]}, "parameter 'moves': unknown move 'nope'"),
+        ({"seed": -3}, "parameter 'seed': expected a non-negative integer"),
+        ({"seed": 1.5}, "parameter 'seed'"),
+        ({"n_offerz": 3}, "unknown parameter 'n_offerz'"),
+    ],
+)
 def test_bad_parameters(case, kwargs, message):
     with pytest.raises(ParameterError) as info:
         check_parameters(case, **kwargs)
@@ -36,7 +38,7 @@ def test_bad_parameters(case, kwargs, message):
 
 def test_setup_defaults_and_overrides(case):
     ch = setup(case)
-    assert ch.move_ids == case.move_ids            # moves=None: every non-default move
+    assert ch.move_ids == case.move_ids  # moves=None: every non-default move
     assert ch.baseline == case.scenario
     ch2 = setup(case, strengths={"B_dove": 2}, moves=["their_hawk_veto"])
     assert ch2.baseline.constituency("B_dove").strength == 2.0
@@ -62,7 +64,7 @@ def test_records_round_trip(tmp_path):
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
     assert read_records(path) == {"p": 0.25}
-    assert lk.chapter.record("q", 1) is None       # outside a kernel it does nothing visible
+    assert lk.chapter.record("q", 1) is None  # outside a kernel it does nothing visible
     with pytest.raises(TypeError):
         lk.chapter.record("bad", object())
 
@@ -73,9 +75,16 @@ def test_case_text_is_escaped():
     md = lk.chapter.show_facts(case)._repr_markdown_()
     assert "<" not in md.replace("<http", "")
     assert "(unverified)" in md or all(f.status == "verified" for f in case.facts)
-    for fn in (lk.chapter.show_summary, lk.chapter.show_goals, lk.chapter.show_timeline, lk.chapter.show_moves,
-               lk.chapter.show_debrief, lk.chapter.show_instructor_notes, lk.chapter.show_assumptions,
-               lk.chapter.show_sources):
+    for fn in (
+        lk.chapter.show_summary,
+        lk.chapter.show_goals,
+        lk.chapter.show_timeline,
+        lk.chapter.show_moves,
+        lk.chapter.show_debrief,
+        lk.chapter.show_instructor_notes,
+        lk.chapter.show_assumptions,
+        lk.chapter.show_sources,
+    ):
         assert fn(case)._repr_markdown_().strip()
 
 

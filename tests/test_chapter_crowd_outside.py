@@ -1,7 +1,7 @@
 """The crowd outside executes and teaches what it claims: staging the arrest turns a likely standoff into a
 likely surrender, where better terms could not."""
-import pytest
 
+import pytest
 from chapter_support import run_chapter
 
 pytestmark = pytest.mark.notebook
@@ -12,8 +12,8 @@ def test_defaults(tmp_path):
     # the teaching claim: a likely standoff becomes a likely surrender
     assert rec["p_joint_baseline"] < 0.5
     assert rec["p_joint_helped"] > 0.5
-    assert rec["p_joint_stage_only"] > 0.9                 # the staging does it on its own...
-    assert rec["p_joint_hear_only"] < 0.5                  # ...listening alone does not
+    assert rec["p_joint_stage_only"] > 0.9  # the staging does it on its own...
+    assert rec["p_joint_hear_only"] < 0.5  # ...listening alone does not
     # the barrier is the audience on the man's side, not the police
     assert rec["p_subject_baseline"] < 0.5 < rec["p_police_baseline"]
     # better terms cannot do it: the win-sets do not meet, and no deal reaches even one chance in two

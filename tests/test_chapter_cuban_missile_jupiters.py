@@ -1,7 +1,7 @@
 """The Cuban missile crisis chapter executes and teaches what it claims: the public bargain alone leaves no zone
 of agreement; the tacit Jupiter promise creates one; the same concession made as an open trade does not."""
-import pytest
 
+import pytest
 from chapter_support import run_chapter
 
 pytestmark = pytest.mark.notebook
@@ -19,8 +19,8 @@ def test_defaults(tmp_path):
     assert len(rec["zopa_tacit"]) == 1
     assert rec["p_soviet_tacit"] > 0.5 and rec["p_us_tacit"] > 0.5
     assert rec["p_joint_baseline"] < 0.5 < rec["p_joint_tacit"]
-    assert 0.1 < rec["presidium_support_tacit"] < 0.5          # not won over, but enough
-    assert rec["outcome_tacit"] < rec["outcome_baseline"]        # private help, better public terms
+    assert 0.1 < rec["presidium_support_tacit"] < 0.5  # not won over, but enough
+    assert rec["outcome_tacit"] < rec["outcome_baseline"]  # private help, better public terms
     # ...and the open trade does not: Washington's win-set collapses, with or without the promise
     assert rec["zopa_open"] == []
     assert rec["agreed_open"] is False
@@ -37,7 +37,7 @@ def test_defaults(tmp_path):
     assert rec["heat_tacit_min"] > 0.5
     assert rec["heat_baseline_max"] < rec["heat_tacit_min"] + 0.1
     low, high = rec["schelling_outcome_range"]
-    assert low < high                                            # harder colleagues, better terms for Moscow
+    assert low < high  # harder colleagues, better terms for Moscow
 
 
 def test_other_parameters(tmp_path):

@@ -1,7 +1,7 @@
 """The flagship chapter executes and teaches what it claims: without the Western helping moves the Soviet side
 does not ratify; with them it does, and the moves only work together."""
-import pytest
 
+import pytest
 from chapter_support import run_chapter
 
 pytestmark = pytest.mark.notebook
@@ -13,7 +13,7 @@ def test_defaults(tmp_path):
     assert rec["p_soviet_baseline"] < 0.5
     assert rec["p_soviet_helped"] > 0.5
     assert rec["p_joint_baseline"] < 0.5 < rec["p_joint_helped"]
-    assert rec["p_west_baseline"] > 0.5 and rec["p_west_helped"] > 0.5      # the West was never the problem
+    assert rec["p_west_baseline"] > 0.5 and rec["p_west_helped"] > 0.5  # the West was never the problem
     # conceding on the core issue cannot work: the win-sets do not meet without help
     assert rec["zopa_baseline"] == []
     assert rec["west_winset_top_baseline"] < rec["soviet_winset_bottom_baseline"]
@@ -27,7 +27,7 @@ def test_defaults(tmp_path):
     assert rec["sum_alone"] < 0.25 * gain
     assert rec["max_last_in"] > 0.2
     assert rec["p_joint_words_only"] < 0.5 and rec["p_joint_deeds_only"] < 0.5
-    assert 0.3 < rec["p_joint_no_london"] < 0.7                              # the Congress decides without London
+    assert 0.3 < rec["p_joint_no_london"] < 0.7  # the Congress decides without London
     # the ledger: helping pays for Washington, mostly through the terms; Bonn's money would not pay for Washington
     assert rec["ledger_net"] > 0
     assert rec["ledger_terms"] > rec["ledger_likelihood"]
@@ -38,8 +38,11 @@ def test_defaults(tmp_path):
 
 def test_other_parameters(tmp_path):
     # words without deeds: process form and statements alone do not carry the Soviet side
-    rec = run_chapter("german_unification", tmp_path,
-                      moves=["two_plus_four", "restraint_wall", "congress_timing", "london_declaration"])
+    rec = run_chapter(
+        "german_unification",
+        tmp_path,
+        moves=["two_plus_four", "restraint_wall", "congress_timing", "london_declaration"],
+    )
     assert rec["p_soviet_baseline"] < 0.5
     assert rec["p_soviet_helped"] < 0.5
     assert rec["ledger_cost"] == pytest.approx(0.02)
@@ -50,4 +53,4 @@ def test_stronger_hard_line(tmp_path):
     rec = run_chapter("german_unification", tmp_path, strengths={"party_conservatives": 3.0})
     assert rec["p_soviet_baseline"] < 0.5
     assert rec["p_soviet_helped"] > 0.5
-    assert rec["p_joint_no_london"] < 0.3                                     # ...but not without the declaration
+    assert rec["p_joint_no_london"] < 0.3  # ...but not without the declaration

@@ -1,7 +1,7 @@
 """The Panama chapter executes and teaches what it claims: the DeConcini reservation (on in the baseline) makes
 Panama's ratification unlikely, and the Senate leadership's reservation restores it."""
-import pytest
 
+import pytest
 from chapter_support import run_chapter
 
 pytestmark = pytest.mark.notebook
@@ -37,7 +37,7 @@ def test_defaults(tmp_path):
     # the supermajority edge: with too small a swing bloc no help can save the treaty
     assert 6 < rec["heat_smallest_swing_with_deal"] <= 8
     low, high = rec["schelling_outcome_range"]
-    assert low < high                                            # stronger nationalists, terms closer to Panama
+    assert low < high  # stronger nationalists, terms closer to Panama
 
 
 def test_other_parameters(tmp_path):

@@ -1,7 +1,7 @@
 """Every chapter notebook: structure, clean sources, and parameter validation through papermill and `levelii run`."""
+
 import ast
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +27,17 @@ def tagged(nb, tag):
 
 
 def test_seven_chapters():
-    assert SLUGS == sorted(["two_level_basics", "crowd_outside", "german_unification", "cuban_missile_jupiters",
-                            "panama_canal_treaties", "camp_david_knesset", "newscorp_dow_jones"])
+    assert SLUGS == sorted(
+        [
+            "two_level_basics",
+            "crowd_outside",
+            "german_unification",
+            "cuban_missile_jupiters",
+            "panama_canal_treaties",
+            "camp_david_knesset",
+            "newscorp_dow_jones",
+        ]
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -54,23 +63,25 @@ def test_source_notebook_is_clean_and_structured(slug):
     for cell in nb.cells:
         if cell.cell_type == "code":
             tree = ast.parse(cell.source)
-            assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) for n in ast.walk(tree)), \
+            assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) for n in ast.walk(tree)), (
                 f"{slug}: logic belongs in levelii_kit, not in a notebook cell"
+            )
             assert len(cell.source.splitlines()) <= 12, f"{slug}: a long code cell:\n{cell.source}"
 
 
 def test_bad_parameter_stops_the_chapter_in_its_first_cell(tmp_path):
     with pytest.raises(PapermillExecutionError) as info:
-        execute_notebook(ROOT / "cases/two_level_basics/two_level_basics.ipynb", tmp_path / "out.ipynb",
-                         {"moves": ["bogus"]})
+        execute_notebook(
+            ROOT / "cases/two_level_basics/two_level_basics.ipynb", tmp_path / "out.ipynb", {"moves": ["bogus"]}
+        )
     assert info.value.ename == "ParameterError"
     assert "parameter 'moves': unknown move 'bogus'" in info.value.evalue
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     code = [c for c in executed.cells if c.cell_type == "code"]
     failing = next(i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.outputs))
-    assert "lk.chapter.setup" in code[failing].source          # the first cell after the parameters
+    assert "lk.chapter.setup" in code[failing].source  # the first cell after the parameters
     err = next(o for o in code[failing].outputs if o.get("output_type") == "error")
-    assert err["traceback"] == [f"ParameterError: {info.value.evalue}"]   # one line, no traceback
+    assert err["traceback"] == [f"ParameterError: {info.value.evalue}"]  # one line, no traceback
 
 
 def levelii(*args):
@@ -78,12 +89,15 @@ def levelii(*args):
     return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-p", "moves", "[bogus]"], "parameter 'moves': unknown move 'bogus'"),
-    (["-p", "strengths", "{B_dove: -2}"], "parameter 'strengths': B_dove must be a finite number >= 0"),
-    (["-p", "n_offerz", "3"], "unknown parameter 'n_offerz'"),
-    (["-p", "seed", "[unclosed"], "-p seed: cannot read the value"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-p", "moves", "[bogus]"], "parameter 'moves': unknown move 'bogus'"),
+        (["-p", "strengths", "{B_dove: -2}"], "parameter 'strengths': B_dove must be a finite number >= 0"),
+        (["-p", "n_offerz", "3"], "unknown parameter 'n_offerz'"),
+        (["-p", "seed", "[unclosed"], "-p seed: cannot read the value"),
+    ],
+)
 def test_levelii_run_validates_before_a_kernel_starts(args, message):
     proc = levelii("run", "two_level_basics", *args)
     assert proc.returncode == 2

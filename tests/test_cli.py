@@ -1,4 +1,5 @@
 """The levelii command line: exit codes, one-line errors, and the golden numbers in `levelii show`."""
+
 import os
 import subprocess
 import sys
@@ -12,8 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args):
-    proc = subprocess.run([sys.executable, "-m", "levelii_kit.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "levelii_kit.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert "Traceback" not in proc.stderr
     return proc
 
@@ -55,14 +61,17 @@ def test_show_with_moves(capsys):
     assert "no deal: empty ZOPA" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["show", "nope"], "no such case"),
-    (["show", "two_level_basics", "--move", "bogus"], "unknown move 'bogus'"),
-    (["show", "two_level_basics", "--strength", "B_dove"], "NAME=VALUE"),
-    (["show", "two_level_basics", "--strength", "B_dove=lots"], "expected a number"),
-    (["show", "two_level_basics", "--strength", "nobody=1"], "unknown constituency"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "nope"], "no such case"),
+        (["show", "two_level_basics", "--move", "bogus"], "unknown move 'bogus'"),
+        (["show", "two_level_basics", "--strength", "B_dove"], "NAME=VALUE"),
+        (["show", "two_level_basics", "--strength", "B_dove=lots"], "expected a number"),
+        (["show", "two_level_basics", "--strength", "nobody=1"], "unknown constituency"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_user_errors_are_one_line(args, message):
     proc = run(*args)
     assert proc.returncode != 0
@@ -72,8 +81,12 @@ def test_user_errors_are_one_line(args, message):
 
 def test_check_reports_each_problem(tmp_path):
     bad = tmp_path / "case.yaml"
-    bad.write_text((ROOT / "cases/two_level_basics/case.yaml").read_text()
-                   .replace("strength: 1.0", "strength: -1").replace("target: B_dove", "target: nobody"))
+    bad.write_text(
+        (ROOT / "cases/two_level_basics/case.yaml")
+        .read_text()
+        .replace("strength: 1.0", "strength: -1")
+        .replace("target: B_dove", "target: nobody")
+    )
     proc = run("check", str(bad))
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()

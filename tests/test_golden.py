@@ -1,4 +1,5 @@
 """Golden values: the canonical classroom scenario (model.md 3.12) and the power-index anchors (model.md 1.8)."""
+
 from dataclasses import replace
 from fractions import Fraction as F
 
@@ -18,18 +19,25 @@ def test_case_file_is_the_canonical_scenario(canonical):
     a = lk.solve(case.scenario)
     b = lk.solve(canonical)
     assert a.point.tolist() == b.point.tolist() == [[0.5]]
-    np.testing.assert_allclose(lk.support(case.scenario, [[0.3, 0.5, 0.7]]),
-                               lk.support(canonical, [[0.3, 0.5, 0.7]]))
+    np.testing.assert_allclose(lk.support(case.scenario, [[0.3, 0.5, 0.7]]), lk.support(canonical, [[0.3, 0.5, 0.7]]))
 
 
 def test_acceptable_intervals(canonical):
-    expected = {"A_leader": (-0.6, 0.6), "A_hawk": (-0.75, 0.45), "A_dove": (-0.3, 0.9),
-                "B_leader": (0.4, 1.6), "B_hawk": (0.55, 1.75), "B_dove": (0.1, 1.3)}
+    expected = {
+        "A_leader": (-0.6, 0.6),
+        "A_hawk": (-0.75, 0.45),
+        "A_dove": (-0.3, 0.9),
+        "B_leader": (0.4, 1.6),
+        "B_hawk": (0.55, 1.75),
+        "B_dove": (0.1, 1.3),
+    }
     for name, (lo, hi) in expected.items():
         c = canonical.constituency(name)
         assert c.ideal[0] - c.tolerance == pytest.approx(lo)
         assert c.ideal[0] + c.tolerance == pytest.approx(hi)
-        g = lk.net_gain(canonical, [[lo + 1e-9, hi - 1e-9, lo - 1e-6, hi + 1e-6]])[0, :, canonical.constituency_names.index(name)]
+        g = lk.net_gain(canonical, [[lo + 1e-9, hi - 1e-9, lo - 1e-6, hi + 1e-6]])[
+            0, :, canonical.constituency_names.index(name)
+        ]
         assert (g[:2] >= 0).all() and (g[2:] < 0).all()
 
 
@@ -81,13 +89,16 @@ def test_quadratic_acceptance_sequence(canonical):
     assert outcomes == [0.5, 0.5, 0.45, 0.42, None]
 
 
-@pytest.mark.parametrize("weights, quota, banzhaf, shapley", [
-    ((4, 3, 2, 1), 6, [F(5, 12), F(1, 4), F(1, 4), F(1, 12)], [F(5, 12), F(1, 4), F(1, 4), F(1, 12)]),
-    ((3, 2, 1), 4, [F(3, 5), F(1, 5), F(1, 5)], [F(2, 3), F(1, 6), F(1, 6)]),
-    ((4, 4, 4, 2, 2, 1), 12, [F(5, 21)] * 3 + [F(1, 7)] * 2 + [F(0)], [F(7, 30)] * 3 + [F(3, 20)] * 2 + [F(0)]),
-    ((9, 9, 7, 3, 1, 1), 16, [F(1, 3)] * 3 + [F(0)] * 3, [F(1, 3)] * 3 + [F(0)] * 3),
-    ((1, 1, 1, 1, 1), 5, [F(1, 5)] * 5, [F(1, 5)] * 5),
-])
+@pytest.mark.parametrize(
+    "weights, quota, banzhaf, shapley",
+    [
+        ((4, 3, 2, 1), 6, [F(5, 12), F(1, 4), F(1, 4), F(1, 12)], [F(5, 12), F(1, 4), F(1, 4), F(1, 12)]),
+        ((3, 2, 1), 4, [F(3, 5), F(1, 5), F(1, 5)], [F(2, 3), F(1, 6), F(1, 6)]),
+        ((4, 4, 4, 2, 2, 1), 12, [F(5, 21)] * 3 + [F(1, 7)] * 2 + [F(0)], [F(7, 30)] * 3 + [F(3, 20)] * 2 + [F(0)]),
+        ((9, 9, 7, 3, 1, 1), 16, [F(1, 3)] * 3 + [F(0)] * 3, [F(1, 3)] * 3 + [F(0)] * 3),
+        ((1, 1, 1, 1, 1), 5, [F(1, 5)] * 5, [F(1, 5)] * 5),
+    ],
+)
 def test_power_index_anchors(weights, quota, banzhaf, shapley):
     got = lk.power_indices(weights, quota, exact=True)
     assert got["banzhaf"] == banzhaf

@@ -1,4 +1,5 @@
 """Contract tests: every registered intervention runs on its own, is pure, and declares its accounting."""
+
 from dataclasses import FrozenInstanceError, replace
 
 import pytest
@@ -72,14 +73,14 @@ def test_contract(name, scenario):
     subject = lk.Unseat("A", target="B_dove").apply(scenario) if name == "Seat" else scenario
     subject = subject.with_issue("x", linked=False) if name == "LinkIssue" else subject
     after = move.apply(subject)
-    assert repr(scenario) == before                       # pure: the input is unchanged
+    assert repr(scenario) == before  # pure: the input is unchanged
     assert isinstance(after, lk.Scenario)
-    assert DIRECTION[name](after)                         # the declared direction holds
-    result = lk.solve(after)                              # runs on its own, end to end
+    assert DIRECTION[name](after)  # the declared direction holds
+    result = lk.solve(after)  # runs on its own, end to end
     assert 0 <= result.probability[0] <= 1
     with pytest.raises(FrozenInstanceError):
-        move.cost = 1.0                                   # immutable
-    assert move(subject) == after                         # callable == apply
+        move.cost = 1.0  # immutable
+    assert move(subject) == after  # callable == apply
     ledger = lk.helper_ledger(subject, [move])
     assert ledger.cost == pytest.approx(move.cost)
 

@@ -7,6 +7,7 @@
 * The what-if figure's slider and buttons are replayed in Python (plotly's "update" semantics) for every
   click sequence of length three, and clicked in Chromium on a static HTML page (marked ``browser``).
 """
+
 from __future__ import annotations
 
 import copy
@@ -129,8 +130,10 @@ def test_winset_data_real_case(german):
 def test_winset_and_curve_refuse_two_issues():
     two = Scenario(
         issues=(Issue("x"), Issue("y")),
-        sides=(Side("A", (Constituency("a", ideal=(0.0, 0.0), tolerance=0.6),), leader="a"),
-               Side("B", (Constituency("b", ideal=(1.0, 1.0), tolerance=0.6),), leader="b")),
+        sides=(
+            Side("A", (Constituency("a", ideal=(0.0, 0.0), tolerance=0.6),), leader="a"),
+            Side("B", (Constituency("b", ideal=(1.0, 1.0), tolerance=0.6),), leader="b"),
+        ),
     )
     with pytest.raises(ValueError, match="one issue"):
         plots.winset_data(two)
@@ -150,8 +153,11 @@ def test_support_data_canonical_golden():
 
 
 def test_support_data_marks_a_biting_veto(basics):
-    res = lk.solve(lk.ScenarioBatch.from_scenarios(
-        [basics.scenario_with(["their_hawk_veto"]), basics.scenario_with(["their_hawk_veto", "inflame_their_hawk"])]))
+    res = lk.solve(
+        lk.ScenarioBatch.from_scenarios(
+            [basics.scenario_with(["their_hawk_veto"]), basics.scenario_with(["their_hawk_veto", "inflame_their_hawk"])]
+        )
+    )
     ok, bad = plots.support_data(res, 0), plots.support_data(res, 1)
     assert ok["point"] == approx([0.55]) and ok["veto"].tolist() == [False] * 4 + [True, False]
     assert not ok["bites"].any()
@@ -223,8 +229,12 @@ def test_waterfall_data_real_case_adds_up(basics):
     moves_sum = sum(v for v, k in zip(d["values"], d["kinds"]) if k == "move")
     assert d["before"] + moves_sum == pytest.approx(d["after"], abs=1e-12)
     assert d["values"][-1] == pytest.approx(d["after"] - led.cost, abs=1e-12)
-    assert d["labels"][4:] == ["E with the moves", "cost: Mollify B's hawks", "cost: Strengthen B's doves",
-                               "net, after costs"]
+    assert d["labels"][4:] == [
+        "E with the moves",
+        "cost: Mollify B's hawks",
+        "cost: Strengthen B's doves",
+        "net, after costs",
+    ]
 
 
 # ------------------------------------------------------------------------------------------ heatmap, Schelling
@@ -245,9 +255,15 @@ def test_heatmap_data_matches_scenarios_solved_one_by_one():
     noisy = lk.canonical_scenario(noise=0.05, softness=0.05).with_constituency("A_hawk", ideal=(-0.3,))
     xs, ys = [0.0, 2.0, 5.0], [0.0, 1.5]
     d = plots.heatmap_data(noisy, "A_hawk", "A_dove", xs, ys)
-    ref = lk.solve(lk.ScenarioBatch.from_scenarios(
-        [noisy.with_constituency("A_hawk", strength=x).with_constituency("A_dove", strength=y)
-         for y in ys for x in xs]))
+    ref = lk.solve(
+        lk.ScenarioBatch.from_scenarios(
+            [
+                noisy.with_constituency("A_hawk", strength=x).with_constituency("A_dove", strength=y)
+                for y in ys
+                for x in xs
+            ]
+        )
+    )
     assert np.array_equal(d["p_ab"].ravel(), np.where(ref.agreed, ref.probability, 0.0))
     assert np.isnan(d["current_p"])  # (1, 1) is not on the grid
     assert d["agreed"].any() and not d["agreed"].all()
@@ -317,8 +333,9 @@ def test_whatif_data_is_one_batch(basics, count_solves):
 def test_whatif_data_default_moves_and_chapter_strengths():
     panama = lk.load_case("panama_canal_treaties")
     chapter = types.SimpleNamespace(case=panama, params=types.SimpleNamespace(strengths={"treaty_opponents": 30.0}))
-    d = plots.whatif_data(chapter, "swing_senators", [5.0, 10.0],
-                          {"none": [], "leadership": ["leadership_reservation"]})
+    d = plots.whatif_data(
+        chapter, "swing_senators", [5.0, 10.0], {"none": [], "leadership": ["leadership_reservation"]}
+    )
     assert d["default_moves"] == ["deconcini_reservation"]
     assert d["set_moves"] == [["deconcini_reservation"], ["deconcini_reservation", "leadership_reservation"]]
     assert d["current"] == 10.0 and d["active"] == 1
@@ -363,8 +380,10 @@ def test_whatif_figure_controls_walk_the_whole_grid(whatif):
     """Replay every sequence of three clicks: the visible traces are always the (set, strength) reached."""
     fig = plots.whatif_figure(whatif)
     n_sets, n_steps = len(whatif["set_labels"]), len(whatif["strengths"])
-    controls_only = {"sliders": [s.to_plotly_json() for s in fig.layout.sliders],
-                     "updatemenus": [m.to_plotly_json() for m in fig.layout.updatemenus]}
+    controls_only = {
+        "sliders": [s.to_plotly_json() for s in fig.layout.sliders],
+        "updatemenus": [m.to_plotly_json() for m in fig.layout.updatemenus],
+    }
     start = {"visible": [bool(t.visible) for t in fig.data], "layout": controls_only}
 
     def shown(visible):
@@ -418,7 +437,8 @@ def all_data(basics, german):
         "winset": plots.winset_data(lk.canonical_scenario()),
         "winset_veto": plots.winset_data(lk.canonical_scenario().with_constituency("A_hawk", blocking=1.0)),
         "winset_nodeal": plots.winset_data(
-            lk.canonical_scenario().with_constituency("A_hawk", blocking=1.0, ideal=(-0.25,))),
+            lk.canonical_scenario().with_constituency("A_hawk", blocking=1.0, ideal=(-0.25,))
+        ),
         "ratification_curve": plots.ratification_curve_data(lk.canonical_scenario()),
         "waterfall": plots.waterfall_data(led),
         "waterfall_gross": plots.waterfall_data(led, measure="gross"),
@@ -447,6 +467,7 @@ FIGURES = {
 @pytest.fixture
 def no_model(monkeypatch):
     """Make every entry point of the model raise."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("a figure function called the model")
 
@@ -461,11 +482,13 @@ def no_model(monkeypatch):
 
 def test_the_model_guard_bites(no_model):
     """The guard is effective: data functions fail under it."""
-    for call in (lambda: plots.winset_data(lk.canonical_scenario()),
-                 lambda: plots.ratification_curve_data(lk.canonical_scenario()),
-                 lambda: plots.support_data(lk.canonical_scenario()),
-                 lambda: plots.power_data(lk.canonical_scenario(), 0),
-                 lambda: helper_ledger()):
+    for call in (
+        lambda: plots.winset_data(lk.canonical_scenario()),
+        lambda: plots.ratification_curve_data(lk.canonical_scenario()),
+        lambda: plots.support_data(lk.canonical_scenario()),
+        lambda: plots.power_data(lk.canonical_scenario(), 0),
+        lambda: helper_ledger(),
+    ):
         with pytest.raises(AssertionError, match="called the model"):
             call()
 
@@ -523,8 +546,10 @@ def test_whatif_figure_works_in_static_html_without_a_kernel(whatif, tab, tmp_pa
     page.wait_for_selector(".js-plotly-plot .main-svg")
     n_steps = len(whatif["strengths"])
 
-    visible = ("() => document.querySelector('.js-plotly-plot').data"
-               ".map((t, i) => t.visible === true ? i : -1).filter(i => i >= 0)")
+    visible = (
+        "() => document.querySelector('.js-plotly-plot').data"
+        ".map((t, i) => t.visible === true ? i : -1).filter(i => i >= 0)"
+    )
 
     def expect(j, k):
         """Wait until exactly the three traces of state (j, k) are visible."""
@@ -542,12 +567,19 @@ def test_whatif_figure_works_in_static_html_without_a_kernel(whatif, tab, tmp_pa
         page.locator(".updatemenu-button").nth(j).click()
 
     expect(0, 1)
-    for control, index, state in (("slide", 2, (0, 2)), ("press", 3, (3, 2)), ("slide", 0, (3, 0)),
-                                  ("press", 1, (1, 0)), ("slide", 1, (1, 1))):
+    for control, index, state in (
+        ("slide", 2, (0, 2)),
+        ("press", 3, (3, 2)),
+        ("slide", 0, (3, 0)),
+        ("press", 1, (1, 0)),
+        ("slide", 1, (1, 1)),
+    ):
         (slide if control == "slide" else press)(index)
         expect(*state)
-    value = page.evaluate("() => document.querySelector('.js-plotly-plot').data.filter(t => t.visible === true)"
-                          ".find(t => t.type === 'indicator').value")
+    value = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data.filter(t => t.visible === true)"
+        ".find(t => t.type === 'indicator').value"
+    )
     assert value == whatif["chance"][1, 1]
     menu = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.updatemenus[0].active")
     assert menu == 1
@@ -570,8 +602,10 @@ def test_figure_mimebundle_does_not_import_nbformat():
     import subprocess
     import sys
 
-    code = ("import sys, plotly.graph_objects as go; from levelii_kit.plots import figure_mimebundle; "
-            "figure_mimebundle(go.Figure(go.Bar(y=[1, 2]))); print('nbformat' in sys.modules)")
+    code = (
+        "import sys, plotly.graph_objects as go; from levelii_kit.plots import figure_mimebundle; "
+        "figure_mimebundle(go.Figure(go.Bar(y=[1, 2]))); print('nbformat' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

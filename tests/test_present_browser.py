@@ -3,6 +3,7 @@
 Every wait is bounded (the server start, each page wait, the server stop), so the test cannot hang; it takes
 about 15-25 s on the 2-core machine (a preheated kernel, one page load, two updates).
 """
+
 from __future__ import annotations
 
 import json
@@ -54,12 +55,13 @@ def test_live_explorer_in_voila(browser):
     port = present.free_port()
     blocked, page_errors, console_errors = [], [], []
     t0 = time.perf_counter()
-    with present.serve(SLUG, port, timeout=120) as url:   # the chapter itself, as `levelii present` serves it
+    with present.serve(SLUG, port, timeout=120) as url:  # the chapter itself, as `levelii present` serves it
         assert url == f"http://127.0.0.1:{port}/"
         started = _our_servers()
         assert started, "no voila process found"
         context = browser.new_context(viewport={"width": 1280, "height": 1400})
         try:
+
             def route(r):
                 if r.request.url.startswith(LOCAL):
                     r.continue_()
@@ -86,7 +88,9 @@ def test_live_explorer_in_voila(browser):
             # every slider handle has an accessible name (ipywidgets 8 leaves it without; the template adds it)
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.widget-slider .noUi-handle')]"
-                ".every(h => (h.getAttribute('aria-label') || '').length > 0)", timeout=5_000)
+                ".every(h => (h.getAttribute('aria-label') || '').length > 0)",
+                timeout=5_000,
+            )
 
             # 1. keyboard: the party conservatives' strength, four steps of 0.05 to the right (1.80 -> 2.00)
             names = list(lk.load_case(SLUG).scenario.constituency_names)
@@ -99,8 +103,10 @@ def test_live_explorer_in_voila(browser):
             page.wait_for_function(CHANGED, arg=first, timeout=15_000)
             slider_latency = time.perf_counter() - t1
             page.wait_for_function(
-                "el => el.textContent.trim() === '2.00'", arg=row.locator(".widget-readout").element_handle(),
-                timeout=10_000)
+                "el => el.textContent.trim() === '2.00'",
+                arg=row.locator(".widget-readout").element_handle(),
+                timeout=10_000,
+            )
             after_slider = page.evaluate(PLOT_DATA)
             assert after_slider != first
 
@@ -110,11 +116,14 @@ def test_live_explorer_in_voila(browser):
             page.wait_for_function(CHANGED, arg=after_slider, timeout=15_000)
             page.wait_for_function(
                 "() => (document.querySelector('[role=status]') || {}).textContent.includes('DM 12 billion')",
-                timeout=10_000)
+                timeout=10_000,
+            )
             after_toggle = page.evaluate(PLOT_DATA)
             assert after_toggle != after_slider
-            print(f"\npage ready and two updates in {time.perf_counter() - t0:.1f} s; "
-                  f"slider -> figure {slider_latency:.2f} s")
+            print(
+                f"\npage ready and two updates in {time.perf_counter() - t0:.1f} s; "
+                f"slider -> figure {slider_latency:.2f} s"
+            )
         finally:
             context.close()
             started |= _our_servers()  # the kernel the pool started after the page took the preheated one

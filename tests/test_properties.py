@@ -1,4 +1,5 @@
 """One named test per property P-1 to P-18 of model.md section 4 (hypothesis where the property is general)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,11 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from strategies import grid, scenarios
 
 import levelii_kit as lk
 from levelii_kit.rules import bloc_layer
-
-from strategies import grid, scenarios
 
 X = grid()
 
@@ -62,8 +62,8 @@ def test_p02b_crisp_strength_only_helps_its_own_acceptable_set(s, data):
     after = lk.evaluate(s.with_constituency(name, strength=s.constituency(name).strength * 3), X)
     in_ai = before.gain[0, :, i] >= -1e-9
     w0, w1 = before.side[0, :, side] >= 0.5, after.side[0, :, side] >= 0.5
-    assert not (w0 & in_ai & ~w1).any()      # W' n A_i contains W n A_i
-    assert not (w1 & ~in_ai & ~w0).any()     # W' \ A_i within W \ A_i
+    assert not (w0 & in_ai & ~w1).any()  # W' n A_i contains W n A_i
+    assert not (w1 & ~in_ai & ~w0).any()  # W' \ A_i within W \ A_i
 
 
 def test_p02c_bloc_rule_counter_example_and_certain_voters():
@@ -93,9 +93,11 @@ def test_p03_monotone_in_support(s, form, data):
     x = data.draw(st.floats(0, 1))
     before = lk.evaluate(s, [[x]]).side
     c = s.constituency(name)
-    for changed in (s.with_constituency(name, payment=c.payment + 0.2),
-                    s.with_constituency(name, threat=max(0.0, c.threat - 0.1)),
-                    s.with_constituency(name, tolerance=c.tolerance + 0.1)):
+    for changed in (
+        s.with_constituency(name, payment=c.payment + 0.2),
+        s.with_constituency(name, threat=max(0.0, c.threat - 0.1)),
+        s.with_constituency(name, tolerance=c.tolerance + 0.1),
+    ):
         after = lk.evaluate(changed, [[x]]).side
         assert (after >= before - 1e-12).all()
 
@@ -131,9 +133,18 @@ def test_p05_quota_monotone(s, q1, q2, side):
     a = lk.evaluate(s.with_side(side, quota=lo), X).side[..., side]
     b = lk.evaluate(s.with_side(side, quota=hi), X).side[..., side]
     assert (b <= a + 1e-12).all()
-    crisp = replace(s, sides=tuple(x.__class__(x.name, tuple(replace(c, noise=0.0) for c in x.constituencies),
-                                               x.leader, replace(x.rule, softness=0.0, discretion=0.0))
-                                   for x in s.sides))
+    crisp = replace(
+        s,
+        sides=tuple(
+            x.__class__(
+                x.name,
+                tuple(replace(c, noise=0.0) for c in x.constituencies),
+                x.leader,
+                replace(x.rule, softness=0.0, discretion=0.0),
+            )
+            for x in s.sides
+        ),
+    )
     wa = lk.evaluate(crisp.with_side(side, quota=lo), X).side[0, :, side] >= 0.5
     wb = lk.evaluate(crisp.with_side(side, quota=hi), X).side[0, :, side] >= 0.5
     assert not (wb & ~wa).any()
@@ -153,8 +164,18 @@ def test_p06_discretion_linear_and_enlarging(s, side, x):
 @given(scenarios(crisp=True))
 def test_p07_crisp_limit_is_the_classical_win_set(s):
     crisp = lk.evaluate(s, X)
-    smooth_s = replace(s, sides=tuple(x.__class__(x.name, tuple(replace(c, noise=1e-6) for c in x.constituencies),
-                                                  x.leader, replace(x.rule, softness=1e-6)) for x in s.sides))
+    smooth_s = replace(
+        s,
+        sides=tuple(
+            x.__class__(
+                x.name,
+                tuple(replace(c, noise=1e-6) for c in x.constituencies),
+                x.leader,
+                replace(x.rule, softness=1e-6),
+            )
+            for x in s.sides
+        ),
+    )
     smooth = lk.evaluate(smooth_s, X)
     away = (np.abs(crisp.gain[0]) > 1e-3).all(-1)
     for side in (0, 1):
@@ -166,8 +187,10 @@ def test_p07_crisp_limit_is_the_classical_win_set(s):
 @given(scenarios(crisp=True, sq_mode=True, veto=False))
 def test_p07_status_quo_unanimity_is_tsebelis_w_sq(s):
     q = s.status_quo[0]
-    sides = tuple(x.__class__(x.name, tuple(replace(c, blocking=1.0) for c in x.constituencies), x.leader, x.rule)
-                  for x in s.sides)
+    sides = tuple(
+        x.__class__(x.name, tuple(replace(c, blocking=1.0) for c in x.constituencies), x.leader, x.rule)
+        for x in s.sides
+    )
     s = replace(s, sides=sides)
     x = X[0, :, 0]
     for side in (0, 1):
@@ -204,8 +227,9 @@ def test_p08_smooth_no_deal_reports_best_probability():
 
 def _tighten(s, bound, below=True):
     """A zero-weight A veto player whose acceptable set is x <= bound (or x >= bound)."""
-    c = lk.Constituency("tight", ideal=(bound - 5.0 if below else bound + 5.0,), tolerance=5.0, strength=0.0,
-                        blocking=1.0)
+    c = lk.Constituency(
+        "tight", ideal=(bound - 5.0 if below else bound + 5.0,), tolerance=5.0, strength=0.0, blocking=1.0
+    )
     a = s.sides[0]
     return replace(s, sides=(replace(a, constituencies=a.constituencies + (c,)), s.sides[1]))
 
@@ -260,8 +284,8 @@ def test_p09b_smooth_schelling_hump():
     peak = int(np.argmax(e))
     assert 0 < peak < len(weights) - 1, e
     assert e[peak] > e[0] + 1e-4 and e[peak] > e[-1] + 1e-4
-    assert r.probability[-1] < r.probability[0]       # the tighter constraint risks no deal
-    assert r.point[-1, 0] < r.point[0, 0]             # and moves the deal towards A
+    assert r.probability[-1] < r.probability[0]  # the tighter constraint risks no deal
+    assert r.point[-1, 0] < r.point[0, 0]  # and moves the deal towards A
 
 
 @given(scenarios(crisp=True, veto=True), st.floats(0.1, 0.9))
@@ -278,18 +302,19 @@ def test_p09c_direction_matters(s, u):
 def test_p09d_two_sided_constraints():
     base = replace(lk.canonical_scenario(noise=0.05, softness=0.05), gamma=2)
     base = base.with_constituency("A_hawk", ideal=(-0.2,)).with_constituency("B_hawk", ideal=(1.2,))
-    batch = lk.ScenarioBatch.from_scenarios([
-        base.with_constituency("A_hawk", strength=w).with_constituency("B_hawk", strength=w) for w in (0.0, 2.0)])
+    batch = lk.ScenarioBatch.from_scenarios(
+        [base.with_constituency("A_hawk", strength=w).with_constituency("B_hawk", strength=w) for w in (0.0, 2.0)]
+    )
     r = lk.solve(batch)
     assert r.point[:, 0] == pytest.approx([0.5, 0.5], abs=1e-6)
     assert r.probability[1] < r.probability[0]
     assert (r.expected[1] < r.expected[0]).all()
     # crisp: the clip into the narrower ZOPA; crossing bounds mean no deal
     crisp = lk.canonical_scenario().with_constituency("A_hawk", blocking=1.0, ideal=(-0.13,))  # A up to 0.47
-    crisp = crisp.with_constituency("B_hawk", blocking=1.0, ideal=(1.02,))                    # B from 0.42
+    crisp = crisp.with_constituency("B_hawk", blocking=1.0, ideal=(1.02,))  # B from 0.42
     assert lk.zopa(crisp).intervals_of() == [(pytest.approx(0.42), pytest.approx(0.47))]
-    assert lk.solve(crisp).point[0, 0] == pytest.approx(0.47)     # A's bound binds: A gains over 0.5
-    crossed = crisp.with_constituency("B_hawk", ideal=(1.1,))     # B from 0.5 > 0.47
+    assert lk.solve(crisp).point[0, 0] == pytest.approx(0.47)  # A's bound binds: A gains over 0.5
+    crossed = crisp.with_constituency("B_hawk", ideal=(1.1,))  # B from 0.5 > 0.47
     assert not lk.solve(crossed).agreed[0]
 
 
@@ -339,32 +364,41 @@ def test_p11_counter_example_union_of_intervals():
     """model.md P-11 caveat: when B's win-set is a union of intervals, enlarging it can open a component on A's
     unfavourable side of x^N; the Nash product rises while A's terms get worse."""
     a = lk.Side("A", (lk.Constituency("a", ideal=(0.0,), tolerance=0.8),), leader="a")
-    b = lk.Side("B", (
-        lk.Constituency("b", ideal=(1.0,), tolerance=0.9),     # accepts [0.1, 1.9]
-        lk.Constituency("h1", ideal=(0.2,), tolerance=0.1),    # accepts [0.1, 0.3]
-        lk.Constituency("h2", ideal=(0.8,), tolerance=0.1),    # accepts [0.7, 0.9]
-    ), leader="b", rule=lk.RatificationRule(quota=0.6))
+    b = lk.Side(
+        "B",
+        (
+            lk.Constituency("b", ideal=(1.0,), tolerance=0.9),  # accepts [0.1, 1.9]
+            lk.Constituency("h1", ideal=(0.2,), tolerance=0.1),  # accepts [0.1, 0.3]
+            lk.Constituency("h2", ideal=(0.8,), tolerance=0.1),  # accepts [0.7, 0.9]
+        ),
+        leader="b",
+        rule=lk.RatificationRule(quota=0.6),
+    )
     s = lk.Scenario((lk.Issue("x"),), (a, b))
-    assert lk.win_set(s, "B").intervals_of() == [(pytest.approx(0.1), pytest.approx(0.3)),
-                                                 (pytest.approx(0.7), pytest.approx(0.9))]
+    assert lk.win_set(s, "B").intervals_of() == [
+        (pytest.approx(0.1), pytest.approx(0.3)),
+        (pytest.approx(0.7), pytest.approx(0.9)),
+    ]
     before = lk.solve(s)
-    assert before.point[0, 0] == pytest.approx(0.3)          # x^N = 0.45; the component [0.1, 0.3] wins
-    helped = lk.SidePayment("A", target="h2", amount=0.2, cost=0.0).apply(s)   # h2 now accepts [0.5, 1.1]
+    assert before.point[0, 0] == pytest.approx(0.3)  # x^N = 0.45; the component [0.1, 0.3] wins
+    helped = lk.SidePayment("A", target="h2", amount=0.2, cost=0.0).apply(s)  # h2 now accepts [0.5, 1.1]
     after = lk.solve(helped)
-    assert after.best_probability[0] >= before.best_probability[0]   # helping never lowers the chance
-    assert after.point[0, 0] == pytest.approx(0.5)           # but the deal jumps to the new component
-    assert after.expected[0, 0] < before.expected[0, 0]      # and A's terms are worse
+    assert after.best_probability[0] >= before.best_probability[0]  # helping never lowers the chance
+    assert after.point[0, 0] == pytest.approx(0.5)  # but the deal jumps to the new component
+    assert after.expected[0, 0] < before.expected[0, 0]  # and A's terms are worse
 
 
 # --------------------------------------------------------------------------------------- accounting
-MOVES = st.sampled_from([
-    lambda n: lk.Empower("A", target=n, factor=1.7),
-    lambda n: lk.Mollify("A", target=n, amount=0.1),
-    lambda n: lk.Inflame("A", target=n, amount=0.05),
-    lambda n: lk.SidePayment("A", target=n, amount=0.1),
-    lambda n: lk.SetBlocking("A", target=n, blocking=1.0),
-    lambda n: lk.Reframe("A", target=n, shift=0.1),
-])
+MOVES = st.sampled_from(
+    [
+        lambda n: lk.Empower("A", target=n, factor=1.7),
+        lambda n: lk.Mollify("A", target=n, amount=0.1),
+        lambda n: lk.Inflame("A", target=n, amount=0.05),
+        lambda n: lk.SidePayment("A", target=n, amount=0.1),
+        lambda n: lk.SetBlocking("A", target=n, blocking=1.0),
+        lambda n: lk.Reframe("A", target=n, shift=0.1),
+    ]
+)
 
 
 @given(scenarios(crisp=True), st.lists(st.tuples(MOVES, st.integers(0, 10)), min_size=1, max_size=3))
@@ -374,15 +408,21 @@ def test_p12_purity_and_shapley(s, specs):
     frozen = repr(s)
     for mv in moves:
         mv.apply(s)
-    assert repr(s) == frozen                               # apply never mutates
+    assert repr(s) == frozen  # apply never mutates
     ident = lk.Empower("A", target=names[0], factor=1.0)
     assert lk.solve(ident.apply(s)).point.tolist() == lk.solve(s).point.tolist()
     led = lk.helper_ledger(s, moves + [ident])
     for key in ("gross", "probability", "likelihood", "terms"):
         assert led.shapley[key].sum() == pytest.approx(
-            {"gross": led.gross, "probability": led.probability_after - led.probability_before,
-             "likelihood": led.likelihood, "terms": led.terms}[key], abs=1e-9)   # efficiency
-    assert led.shapley["gross"][-1] == pytest.approx(0.0, abs=1e-12)   # dummy
+            {
+                "gross": led.gross,
+                "probability": led.probability_after - led.probability_before,
+                "likelihood": led.likelihood,
+                "terms": led.terms,
+            }[key],
+            abs=1e-9,
+        )  # efficiency
+    assert led.shapley["gross"][-1] == pytest.approx(0.0, abs=1e-12)  # dummy
     # moves on disjoint fields commute
     a, b = lk.Empower("A", target=names[0], factor=2.0), lk.Mollify("A", target=names[-1], amount=0.1)
     assert a.apply(b.apply(s)) == b.apply(a.apply(s))
@@ -391,8 +431,10 @@ def test_p12_purity_and_shapley(s, specs):
 @given(scenarios(crisp=False), st.data())
 def test_p13_ledger_accounting(s, data):
     names = s.constituency_names
-    moves = [lk.SidePayment("A", target=data.draw(st.sampled_from(names)), amount=0.1),
-             lk.Mollify("A", target=data.draw(st.sampled_from(names)), amount=0.1, cost=0.03)]
+    moves = [
+        lk.SidePayment("A", target=data.draw(st.sampled_from(names)), amount=0.1),
+        lk.Mollify("A", target=data.draw(st.sampled_from(names)), amount=0.1, cost=0.03),
+    ]
     led = lk.helper_ledger(s, moves)
     assert led.net == pytest.approx(led.gross - led.cost)
     assert led.cost == pytest.approx(0.13)
@@ -422,16 +464,29 @@ def test_p14_invariances(s, rnd, scale, shift):
     if r.agreed[0]:
         assert perm.point[0, 0] == pytest.approx(r.point[0, 0], abs=1e-9)
     # scaling one side's weights
-    scaled = replace(s, sides=(replace(s.sides[0], constituencies=tuple(
-        replace(c, strength=c.strength * scale) for c in s.sides[0].constituencies)), s.sides[1]))
+    scaled = replace(
+        s,
+        sides=(
+            replace(
+                s.sides[0],
+                constituencies=tuple(replace(c, strength=c.strength * scale) for c in s.sides[0].constituencies),
+            ),
+            s.sides[1],
+        ),
+    )
     sc = lk.solve(scaled)
     assert sc.agreed[0] == r.agreed[0]
     if r.agreed[0]:
         assert sc.point[0, 0] == pytest.approx(r.point[0, 0], abs=1e-9)
     # translating ideals and the issue range together
-    moved = replace(s, issues=(lk.Issue("x", low=shift, high=1.0 + shift),), sides=tuple(
-        replace(x, constituencies=tuple(replace(c, ideal=(c.ideal[0] + shift,)) for c in x.constituencies))
-        for x in s.sides))
+    moved = replace(
+        s,
+        issues=(lk.Issue("x", low=shift, high=1.0 + shift),),
+        sides=tuple(
+            replace(x, constituencies=tuple(replace(c, ideal=(c.ideal[0] + shift,)) for c in x.constituencies))
+            for x in s.sides
+        ),
+    )
     mv = lk.solve(moved)
     assert mv.agreed[0] == r.agreed[0]
     if r.agreed[0]:
@@ -445,8 +500,13 @@ def test_p14_symmetry(s, alpha):
     swapped = replace(s, sides=(s.sides[1], s.sides[0]), solution=lk.NashBargaining(1 - alpha))
     rs = lk.solve(swapped)
     assert rs.agreed[0] == r.agreed[0]
-    mirrored = replace(s, sides=tuple(replace(x, constituencies=tuple(
-        replace(c, ideal=(1.0 - c.ideal[0],)) for c in x.constituencies)) for x in s.sides))
+    mirrored = replace(
+        s,
+        sides=tuple(
+            replace(x, constituencies=tuple(replace(c, ideal=(1.0 - c.ideal[0],)) for c in x.constituencies))
+            for x in s.sides
+        ),
+    )
     rm = lk.solve(mirrored)
     assert rm.agreed[0] == r.agreed[0]
     if r.agreed[0]:
@@ -472,23 +532,35 @@ def test_p15_power_indices(weights, share, data):
         if v.sum() > 0:
             assert v.sum() == pytest.approx(1.0)
         assert (v >= 0).all()
-        assert (v[w == 0][~np.array(veto)[w == 0]] == 0).all()          # zero-weight non-veto players are dummies
+        assert (v[w == 0][~np.array(veto)[w == 0]] == 0).all()  # zero-weight non-veto players are dummies
         for i in range(len(w)):
             for j in range(len(w)):
                 if w[i] == w[j] and veto[i] == veto[j]:
-                    assert v[i] == pytest.approx(v[j])                 # symmetric players
+                    assert v[i] == pytest.approx(v[j])  # symmetric players
                 if veto[i] and not veto[j]:
-                    assert v[i] >= v[j] - 1e-12                        # veto players weigh at least as much
+                    assert v[i] >= v[j] - 1e-12  # veto players weigh at least as much
 
 
 # --------------------------------------------------------------------------------------- numerics
 @given(st.lists(scenarios(crisp=False, max_members=3), min_size=2, max_size=4))
 def test_p16_batch_consistency(items):
     base = items[0]
-    batch_items = [replace(base, sides=tuple(
-        replace(x, constituencies=tuple(replace(c, strength=o.constituencies[min(k, len(o.constituencies) - 1)].strength)
-                                        for k, c in enumerate(x.constituencies)))
-        for x, o in zip(base.sides, it.sides))) for it in items]
+    batch_items = [
+        replace(
+            base,
+            sides=tuple(
+                replace(
+                    x,
+                    constituencies=tuple(
+                        replace(c, strength=o.constituencies[min(k, len(o.constituencies) - 1)].strength)
+                        for k, c in enumerate(x.constituencies)
+                    ),
+                )
+                for x, o in zip(base.sides, it.sides)
+            ),
+        )
+        for it in items
+    ]
     batch = lk.ScenarioBatch.from_scenarios(batch_items)
     together = lk.solve(batch)
     for k, item in enumerate(batch_items):
@@ -504,7 +576,7 @@ def test_p16_float32_and_seed():
     batch = lk.ScenarioBatch.from_scenarios([s.with_constituency("A_hawk", strength=w) for w in np.linspace(0, 3, 16)])
     r64 = lk.solve(batch)
     r32 = lk.solve(batch.astype(np.float32))
-    np.testing.assert_allclose(r32.point, r64.point, atol=2e-3)        # documented float32 tolerance
+    np.testing.assert_allclose(r32.point, r64.point, atol=2e-3)  # documented float32 tolerance
     np.testing.assert_allclose(r32.probability, r64.probability, atol=2e-3)
     spec = {"A_hawk.strength": ("uniform", 0, 3), "B.quota": ("triangular", 0.4, 0.5, 0.7)}
     a = lk.monte_carlo(s, spec, draws=300, seed=11)
@@ -516,8 +588,7 @@ def test_p16_float32_and_seed():
 
 @given(scenarios(crisp=False), st.data())
 def test_p17_continuity(s, data):
-    s = replace(s, sides=tuple(replace(x, rule=replace(x.rule, softness=max(x.rule.softness, 0.01)))
-                               for x in s.sides))
+    s = replace(s, sides=tuple(replace(x, rule=replace(x.rule, softness=max(x.rule.softness, 0.01))) for x in s.sides))
     name = data.draw(st.sampled_from(list(s.constituency_names)))
     field = data.draw(st.sampled_from(["strength", "tolerance", "threat", "ideal"]))
     c = s.constituency(name)

@@ -96,7 +96,14 @@ def site(tmp_path_factory):
 
 def test_build_writes_both_editions(site):
     for edition in EDITIONS:
-        for name in (*SITE_PAGES, *(f"{s}.html" for s in SLUGS), "casebook.css", "print.css", "casebook.js", "plotly.min.js"):
+        for name in (
+            *SITE_PAGES,
+            *(f"{s}.html" for s in SLUGS),
+            "casebook.css",
+            "print.css",
+            "casebook.js",
+            "plotly.min.js",
+        ):
             assert (site.out / edition / name).is_file(), f"{edition}/{name} missing"
     assert (site.out / "index.html").is_file()
     for slug in SLUGS:
@@ -173,8 +180,12 @@ def test_previous_next_and_navigation(site):
     for edition in EDITIONS:
         first = parse(site.out / edition / "tiny_basics.html")
         second = parse(site.out / edition / "tiny_treaty.html")
-        assert first.find("a", rel="prev") == [] and [a["href"] for a in first.find("a", rel="next")] == ["tiny_treaty.html"]
-        assert [a["href"] for a in second.find("a", rel="prev")] == ["tiny_basics.html"] and second.find("a", rel="next") == []
+        assert first.find("a", rel="prev") == [] and [a["href"] for a in first.find("a", rel="next")] == [
+            "tiny_treaty.html"
+        ]
+        assert [a["href"] for a in second.find("a", rel="prev")] == ["tiny_basics.html"] and second.find(
+            "a", rel="next"
+        ) == []
         for name in (*SITE_PAGES, "tiny_basics.html"):
             page = parse(site.out / edition / name)
             nav = {a["href"] for a in page.find("a") if a.get("href")}
@@ -204,10 +215,25 @@ def test_glossary_has_the_core_terms(site):
     text = (site.out / "student" / "glossary.html").read_text(encoding="utf-8")
     terms = re.findall(r"<dt id=\"[^\"]+\">([^<]+)</dt>", text)
     for term in (
-        "Win-set", "ZOPA", "Ratification", "Level I", "Level II", "Process form", "Statements",
-        "At the table", "Direct action", "Involuntary defection", "Schelling conjecture",
-        "Veto player", "Informal blocker", "Side payment", "Nash bargaining", "Helper's ledger",
-        "Shapley attribution", "Power index", "Teaching assumption",
+        "Win-set",
+        "ZOPA",
+        "Ratification",
+        "Level I",
+        "Level II",
+        "Process form",
+        "Statements",
+        "At the table",
+        "Direct action",
+        "Involuntary defection",
+        "Schelling conjecture",
+        "Veto player",
+        "Informal blocker",
+        "Side payment",
+        "Nash bargaining",
+        "Helper's ledger",
+        "Shapley attribution",
+        "Power index",
+        "Teaching assumption",
     ):
         assert term.replace("'", "&#39;") in terms or term in terms, term
     assert terms == sorted(terms, key=str.casefold)
@@ -318,8 +344,14 @@ def _fake_papermill(monkeypatch, errors):
 def _run_job(tmp_path):
     from levelii_kit.build import _execute_job
 
-    job = {"input": "in.ipynb", "output": "out.ipynb", "parameters": {}, "cwd": str(tmp_path),
-           "timeout": 60.0, "result": str(tmp_path / "result.json")}
+    job = {
+        "input": "in.ipynb",
+        "output": "out.ipynb",
+        "parameters": {},
+        "cwd": str(tmp_path),
+        "timeout": 60.0,
+        "result": str(tmp_path / "result.json"),
+    }
     _execute_job(json.dumps(job))
     return json.loads((tmp_path / "result.json").read_text())
 
@@ -360,8 +392,12 @@ def test_on_done_hears_of_each_chapter_that_ran(tmp_path):
     shutil.copytree(FIXTURES / "broken" / "tiny_broken", cases / "tiny_broken")
     heard = []
     with pytest.raises(BuildError, match="tiny_broken"):
-        execute_chapters(discover_chapters(cases, validate=False), tmp_path / "x", progress=None,
-                         on_done=lambda slug, path: heard.append((slug, path.name, path.is_file())))
+        execute_chapters(
+            discover_chapters(cases, validate=False),
+            tmp_path / "x",
+            progress=None,
+            on_done=lambda slug, path: heard.append((slug, path.name, path.is_file())),
+        )
     assert heard == [("tiny_basics", "tiny_basics.ipynb", True)]
 
 
@@ -536,10 +572,14 @@ def test_only_html_outputs_stay_keyboard_focusable(edition, monkeypatch):
     real = site_module._drop_needless_tab_stops
     monkeypatch.setattr(site_module, "_drop_needless_tab_stops", lambda page: raw_pages.append(page) or real(page))
     nb = _notebook()
-    table = '<table><tr><td>wide</td></tr></table>'
+    table = "<table><tr><td>wide</td></tr></table>"
     tricky = 'print(\'<div class="x" tabindex="0">\')'  # markup-like text in a cell is escaped, not touched
     nb.cells += [
-        _cell("code", "df", outputs=[nbformat.v4.new_output("execute_result", data={"text/html": table}, execution_count=1)]),
+        _cell(
+            "code",
+            "df",
+            outputs=[nbformat.v4.new_output("execute_result", data={"text/html": table}, execution_count=1)],
+        ),
         _cell("code", tricky, outputs=[nbformat.v4.new_output("stream", text='<div tabindex="0">\n')]),
     ]
     chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
@@ -562,7 +602,7 @@ def test_code_input_is_escaped_without_the_bleach_pass():
     nb.cells.append(_cell("code", 'x = "<script>alert(1)</script><img src=x onerror=alert(2)>"  # </div>'))
     chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
     page, _ = render_chapter(nb, chapter, "instructor", load_book(CASEBOOK), number=1, total=1)
-    assert "<script>alert" not in page and "<img src=x" not in page       # no live markup from the cell
+    assert "<script>alert" not in page and "<img src=x" not in page  # no live markup from the cell
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     assert "&lt;/div&gt;" in page
 

@@ -8,14 +8,11 @@ is tested, not assumed (design, "The casebook"). Chromium comes from ``apt-get i
 from __future__ import annotations
 
 import re
-import types
 from pathlib import Path
 
 import pytest
-from site_support import build_fixture_site
 from browser_support import axe_problems, open_page
-
-from levelii_kit.build import build_casebook
+from site_support import build_fixture_site
 
 pytestmark = pytest.mark.browser
 

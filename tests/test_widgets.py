@@ -1,4 +1,5 @@
 """The live explorer, headless: ipywidgets objects work without a kernel or a frontend."""
+
 from __future__ import annotations
 
 import statistics
@@ -66,7 +67,7 @@ def test_the_figure_is_updated_in_place(german):
     ex = widgets.Explorer(german)
     fig = ex.figure
     before = _bars(fig)
-    ex.sliders["party_conservatives"].value = 0.4          # fires the observer: re-solve, update in place
+    ex.sliders["party_conservatives"].value = 0.4  # fires the observer: re-solve, update in place
     assert ex.figure is fig
     after_slider = _bars(fig)
     assert after_slider != before
@@ -75,8 +76,11 @@ def test_the_figure_is_updated_in_place(german):
     after_toggle = _bars(fig)
     assert after_toggle != after_slider
     # the bars are the model's numbers for the settings on the controls
-    r = lk.solve(german.scenario_with(["dm12bn"], {**{c.name: c.strength for c in german.scenario.constituencies},
-                                                   "party_conservatives": 0.4}))
+    r = lk.solve(
+        german.scenario_with(
+            ["dm12bn"], {**{c.name: c.strength for c in german.scenario.constituencies}, "party_conservatives": 0.4}
+        )
+    )
     rows = [i for i, n in enumerate(r.batch.names) if r.batch.side_of[i] == 1]
     assert np.allclose(fig.data[1].x, r.support[0, rows])
     assert fig.data[2].y[1] == pytest.approx(float(r.side_probability[0, 1]))
@@ -98,7 +102,7 @@ def test_helping_moves_raise_the_chance_of_agreement(german):
     ann = [a for a in ex.figure.layout.annotations if a.name == "outcome"][0]
     assert f"{100 * chance(on):.0f}%" in ann.text
     assert f"Chance of agreement: {100 * chance(on):.0f}%" in ex.summary.value
-    assert "role=\"status\"" in ex.summary.value
+    assert 'role="status"' in ex.summary.value
 
 
 def test_default_moves_start_on_and_stay_switchable():
@@ -112,8 +116,9 @@ def test_default_moves_start_on_and_stay_switchable():
     ex.toggles[defaults[0]].value = False
     assert ex.moves_on == ()
     without = ex.result
-    assert not np.allclose(with_default.side_probability, without.side_probability) or \
-        not np.allclose(with_default.point, without.point)
+    assert not np.allclose(with_default.side_probability, without.side_probability) or not np.allclose(
+        with_default.point, without.point
+    )
     ex.reset()
     assert ex.moves_on == tuple(defaults)
 
@@ -136,8 +141,15 @@ def test_unsolvable_settings_keep_the_figure_and_say_why(german):
     fig = ex.figure
     before = _bars(fig)
     ex._hold = True
-    for name in ("gorbachev", "reformers", "soviet_diplomats", "party_conservatives", "military", "supreme_soviet",
-                 "public_memory"):
+    for name in (
+        "gorbachev",
+        "reformers",
+        "soviet_diplomats",
+        "party_conservatives",
+        "military",
+        "supreme_soviet",
+        "public_memory",
+    ):
         ex.sliders[name].value = 0.0
     ex._hold = False
     assert ex.update() is None
@@ -165,8 +177,15 @@ def test_case_text_is_escaped(tmp_path):
 
 def test_chance_in_words_is_monotone():
     words = [widgets.chance_in_words(p) for p in (0.0, 0.1, 0.3, 0.5, 0.6, 0.8, 0.99)]
-    assert words == ["almost no chance", "unlikely", "less likely than not", "about even", "more likely than not",
-                     "likely", "almost certain"]
+    assert words == [
+        "almost no chance",
+        "unlikely",
+        "less likely than not",
+        "about even",
+        "more likely than not",
+        "likely",
+        "almost certain",
+    ]
 
 
 def test_update_is_fast(explorer_gu):
