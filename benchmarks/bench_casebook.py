@@ -1,7 +1,7 @@
 """Casebook benchmarks: papermill time per chapter and the whole build, each beside a same-run floor.
 
 * papermill per chapter: executing each chapter with its defaults as the build does
-  (``levelii_kit.build.execute_notebook`` with the static-build flag), beside executing an empty notebook
+  (``levelii_kit.book.execute.execute_notebook`` with the static-build flag), beside executing an empty notebook
   (a markdown cell and the parameters cell) in the same way; medians of 3;
 * the whole casebook build (both editions), beside the floor: the same build over empty notebooks, one per
   chapter (papermill plus rendering, nothing else); medians of 3 builds each, run alternately.
@@ -21,8 +21,10 @@ from pathlib import Path
 
 import nbformat
 
-from levelii_kit._env import STATIC_BUILD_ENV
-from levelii_kit.build import build_casebook, discover_chapters, execute_notebook
+from levelii_kit._protocol import STATIC_BUILD_ENV
+from levelii_kit.book.build import build_casebook
+from levelii_kit.book.execute import execute_notebook
+from levelii_kit.book.toc import discover_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,8 +26,10 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
 
+from ._protocol import CASES_ENV
 from .constituency import Constituency
 from .deal import Issue, Term
+from .errors import CaseError
 from .interventions import CATEGORIES, INTERVENTIONS, Intervention, apply_all
 from .rules import RULE_PRESETS, RatificationRule, rule_preset
 from .scenario import Scenario, Side
@@ -261,14 +263,6 @@ class Problem:
         return where + self.message
 
 
-class CaseError(ValueError):
-    """A case file is invalid; ``problems`` lists every problem found, ``str()`` gives one line each."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
 @dataclass(frozen=True)
 class Source:
     """A source: id, citation and (optional) URL."""
@@ -395,7 +389,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def cases_dir() -> Path:
     """The folder that holds the case folders: ``$LEVELII_CASES``, else ``cases/`` beside the package."""
-    env = os.environ.get("LEVELII_CASES")
+    env = os.environ.get(CASES_ENV)
     if env:
         return Path(env)
     return Path(__file__).resolve().parent.parent / "cases"

@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from ._env import STATIC_BUILD_ENV
+from ._protocol import RECORD_MIME, STATIC_BUILD_ENV
 from .casefile import Case, load_case
+from .errors import ParameterError
 from .ledger import Ledger, helper_ledger
 from .scenario import ScenarioBatch
 from .solver import Result, solve
@@ -57,17 +58,8 @@ __all__ = [
     "escape",
 ]
 
-#: Mimetype of the outputs written by :func:`record`.
-RECORD_MIME = "application/vnd.levelii.record+json"
 #: The parameters every chapter accepts.
 PARAMETER_NAMES = ("strengths", "moves", "seed")
-
-
-class ParameterError(ValueError):
-    """A chapter parameter is invalid. Shown as one line in Jupyter (no traceback)."""
-
-    def _render_traceback_(self):  # IPython hook: what the notebook shows instead of a traceback
-        return [f"ParameterError: {self}"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
     >>> check_parameters(case, moves=["nope"])
     Traceback (most recent call last):
     ...
-    levelii_kit.chapter.ParameterError: parameter 'moves': unknown move 'nope'; allowed: our_hawk_veto, ...
+    levelii_kit.errors.ParameterError: parameter 'moves': unknown move 'nope'; allowed: our_hawk_veto, ...
     """
     if unknown:
         name = sorted(unknown)[0]

@@ -13,11 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["main", "build_parser"]
+from .errors import CaseError, LeveliiError, UserError
 
-
-class UserError(Exception):
-    """A mistake in the command line or its input: reported in one line."""
+__all__ = ["UserError", "build_parser", "main"]
 
 
 def _fmt(x: float) -> str:
@@ -26,7 +24,7 @@ def _fmt(x: float) -> str:
 
 def cmd_list(args) -> int:
     """Print slug, title and the size of every case."""
-    from .casefile import CaseError, cases_dir, list_cases, load_case
+    from .casefile import cases_dir, list_cases, load_case
 
     root = Path(args.cases) if args.cases else cases_dir()
     paths = list_cases(root)
@@ -53,7 +51,7 @@ def cmd_list(args) -> int:
 
 def cmd_check(args) -> int:
     """Validate case files; print every problem, one per line."""
-    from .casefile import CaseError, cases_dir, list_cases, load_case
+    from .casefile import cases_dir, list_cases, load_case
 
     targets = []
     for item in args.paths or [str(cases_dir())]:
@@ -163,22 +161,19 @@ def _parse_parameters(pairs):
 def cmd_run(args) -> int:
     """Validate a chapter's parameters, then execute it with papermill."""
     from .casefile import load_case
-    from .chapter import ParameterError, check_parameters
+    from .chapter import check_parameters
 
     case = load_case(args.slug)
     notebook = case.path.parent / f"{case.slug}.ipynb"
     if not notebook.exists():
         raise UserError(f"case {case.slug!r} has no chapter notebook ({notebook} is missing)")
     params = _parse_parameters(args.parameter)
-    try:
-        check_parameters(case, **params)
-    except ParameterError as exc:
-        raise UserError(str(exc)) from None
+    check_parameters(case, **params)  # a ParameterError is reported in one line by main
     out = Path(args.output) if args.output else Path("build") / "run" / f"{case.slug}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     from papermill.exceptions import PapermillExecutionError
 
-    from .build import execute_notebook
+    from .book.execute import execute_notebook
 
     try:
         execute_notebook(notebook, out, params, cwd=notebook.parent, timeout=None)
@@ -190,8 +185,8 @@ def cmd_run(args) -> int:
 
 def cmd_present(args) -> int:
     """Serve a chapter with Voila on 127.0.0.1 (code hidden, widgets live)."""
+    from .book.present import present
     from .casefile import load_case
-    from .present import present
 
     load_case(args.slug)
     present(args.slug, port=args.port, open_browser=not args.no_browser)
@@ -200,15 +195,12 @@ def cmd_present(args) -> int:
 
 def cmd_build(args) -> int:
     """Execute every chapter and render the HTML casebook."""
-    from .build import BuildError, build_casebook
+    from .book.build import build_casebook
 
     editions = ("student", "instructor") if args.edition == "both" else (args.edition,)
     if args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
-    try:
-        index = build_casebook(out=Path(args.out), editions=editions, jobs=args.jobs)
-    except BuildError as exc:
-        raise UserError(str(exc)) from None
+    index = build_casebook(out=Path(args.out), editions=editions, jobs=args.jobs)
     print(index)
     return 0
 
@@ -299,19 +291,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``levelii`` console script."""
-    from .casefile import CaseError
+    """Entry point of the ``levelii`` console script.
 
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success; 1 for an invalid case file (one line per problem); 2 for any other
+        user error (one line); 130 when interrupted.
+    """
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
-    except UserError as exc:
-        print(f"levelii: error: {exc}", file=sys.stderr)
-        return 2
     except CaseError as exc:
         for problem in exc.problems:
             print(f"levelii: error: {problem}", file=sys.stderr)
         return 1
+    except LeveliiError as exc:
+        print(f"levelii: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("levelii: interrupted", file=sys.stderr)
         return 130

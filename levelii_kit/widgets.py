@@ -23,7 +23,7 @@ from typing import Any
 
 import ipywidgets
 
-from ._env import STATIC_BUILD_ENV
+from ._protocol import STATIC_BUILD_ENV
 from .solver import Result, solve
 
 __all__ = ["STATIC_BUILD_ENV", "Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
@@ -524,7 +524,7 @@ def explorer(case_or_chapter, moves_on: Iterable[str] | None = None) -> ipywidge
 
     Notes
     -----
-    While the HTML casebook is built (``LEVELII_STATIC_BUILD`` set by :mod:`levelii_kit.build`) there is no
+    While the HTML casebook is built (``LEVELII_STATIC_BUILD`` set by :mod:`levelii_kit.book.execute`) there is no
     kernel to drive widgets, so the explorer returns a short note instead; the chapters' precomputed what-if
     figures stand in for it there.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from levelii_kit.build import execute_notebook
+from levelii_kit.book.execute import execute_notebook
 from levelii_kit.chapter import read_records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from levelii_kit.build import build_casebook
+from levelii_kit.book.build import build_casebook
 
 REPO = Path(__file__).resolve().parents[1]
 CASEBOOK = REPO / "casebook"
@@ -25,7 +25,6 @@ def build_fixture_site(tmp_path_factory) -> Path:
             cases_dir=FIXTURES / "cases",
             casebook_dir=CASEBOOK,
             parameters=PARAMETERS,
-            validate=False,  # the fixture case files hold only the fields the build reads
             progress=lines.append,
         )
         (out.parent / "progress.txt").write_text("\n".join(lines), encoding="utf-8")

@@ -19,7 +19,7 @@ import pytest
 from browser_support import axe_problems, open_page
 
 import levelii_kit as lk
-from levelii_kit.build import build_casebook
+from levelii_kit.book.build import build_casebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.xdist_group("casebook")]
 

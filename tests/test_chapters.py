@@ -11,7 +11,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 import levelii_kit as lk
-from levelii_kit.build import execute_notebook
+from levelii_kit.book.execute import execute_notebook
 from levelii_kit.chapter import PARAMETER_NAMES, read_records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 import levelii_kit as lk
-from levelii_kit import present
+from levelii_kit.book import present
 
 SLUG = "german_unification"
 LOCAL = ("http://127.0.0.1:", "http://localhost:", "ws://127.0.0.1:", "ws://localhost:")
@@ -181,3 +181,23 @@ def test_a_taken_port_is_one_line():
             with present.serve(SLUG, port):
                 pass  # pragma: no cover
     assert "\n" not in str(info.value)
+
+
+def test_projector_copy_leaves_out_what_the_student_edition_leaves_out(tmp_path):
+    """The classroom projector is public: it drops exactly the student edition's tags (remove-student too)."""
+    import nbformat
+
+    from levelii_kit._protocol import STUDENT_REMOVED_TAGS
+
+    nb = nbformat.v4.new_notebook()
+    for tag in sorted(STUDENT_REMOVED_TAGS) + ["caption"]:
+        cell = nbformat.v4.new_markdown_cell(f"cell tagged {tag}")
+        cell.metadata["tags"] = [tag]
+        nb.cells.append(cell)
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output("stream", text="1\n")]))
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(nb, path)
+    copy = present._student_copy(path)
+    assert [c.source for c in copy.cells] == ["cell tagged caption", "x = 1"]
+    assert {"remove-student", "instructor", "solution"} <= STUDENT_REMOVED_TAGS
+    assert copy.cells[-1].outputs == [] and copy.cells[-1].execution_count is None

@@ -1,4 +1,4 @@
-"""Tests of the casebook build (levelii_kit.build) and site rendering (levelii_kit.site).
+"""Tests of the casebook build and site rendering (levelii_kit.book).
 
 The fixture chapters in tests/fixtures/site/cases are tiny notebooks that need only pandas and
 plotly; tests/fixtures/site/broken holds a chapter whose notebook raises. The site is built once
@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 import types
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,23 +19,13 @@ import nbformat
 import pytest
 from site_support import build_fixture_site
 
-from levelii_kit.build import (
-    KERNEL_START_ATTEMPTS,
-    KERNEL_START_TIMEOUT,
-    BuildError,
-    _log_tail,
-    build_casebook,
-    discover_chapters,
-    execute_chapters,
-)
-from levelii_kit.site import (
-    CasebookPreprocessor,
-    collect_bibliography,
-    load_book,
-    order_chapters,
-    render_chapter,
-    render_markdown,
-)
+from levelii_kit.book import BuildError
+from levelii_kit.book.build import build_casebook
+from levelii_kit.book.execute import KERNEL_START_ATTEMPTS, KERNEL_START_TIMEOUT, execute_chapters, log_tail
+from levelii_kit.book.pages import BibliographyEntry, collect_bibliography
+from levelii_kit.book.render import CasebookPreprocessor, render_chapter
+from levelii_kit.book.toc import discover_chapters, load_book, order_chapters, render_markdown
+from levelii_kit.casefile import Source
 
 REPO = Path(__file__).resolve().parents[1]
 CASEBOOK = REPO / "casebook"
@@ -208,7 +197,12 @@ def test_bibliography_is_deduplicated_sorted_and_safe(site):
     putnam = text[text.index("Putnam") : text.index("Sebenius")]
     assert 'href="tiny_basics.html"' in putnam and 'href="tiny_treaty.html"' in putnam
     assert 'href="https://doi.org/10.1017/S0020818300027697"' in putnam
-    assert 'href="javascript:' not in text
+
+
+def test_bibliography_links_only_web_addresses():
+    """Case files refuse other URLs; the page refuses them again (defence in depth)."""
+    for url, link in (("javascript:alert(1)", None), ("HTTPS://example.org/x", "HTTPS://example.org/x"), (None, None)):
+        assert BibliographyEntry(Source("s", "A citation", url), "src-s").link == link
 
 
 def test_glossary_has_the_core_terms(site):
@@ -277,7 +271,7 @@ def test_failed_build_leaves_previous_casebook_untouched(tmp_path):
     cases.mkdir()
     shutil.copytree(FIXTURES / "cases" / "tiny_basics", cases / "tiny_basics")
     out = tmp_path / "build" / "casebook"
-    kwargs = dict(out=out, cases_dir=cases, casebook_dir=CASEBOOK, validate=False, progress=None)
+    kwargs = dict(out=out, cases_dir=cases, casebook_dir=CASEBOOK, progress=None)
     assert build_casebook(editions=("instructor",), **kwargs) == out / "instructor" / "index.html"
     before = digest(out)
     assert "instructor/tiny_basics.html" in before and "student/index.html" not in before
@@ -299,7 +293,7 @@ def test_a_chapter_over_its_time_limit_is_stopped(tmp_path):
     nb = nbformat.read(folder / "tiny_broken.ipynb", as_version=4)
     nb.cells[2].source = "import time\ntime.sleep(60)"
     nbformat.write(nb, folder / "tiny_broken.ipynb")
-    chapters = discover_chapters(tmp_path / "cases", validate=False)
+    chapters = discover_chapters(tmp_path / "cases")
     lines = []
     with pytest.raises(BuildError, match=r"^chapter tiny_broken failed: TimeoutError: chapter ran longer than 3 s"):
         execute_chapters(chapters, tmp_path / "executed", timeout=3, progress=lines.append)
@@ -317,7 +311,7 @@ def test_chapter_kernels_talk_over_private_unix_sockets(tmp_path):
         "print(info['transport'], ipykernel.connect.get_connection_file())"
     )
     nbformat.write(nb, folder / "tiny_broken.ipynb")
-    chapters = discover_chapters(tmp_path / "cases", validate=False)
+    chapters = discover_chapters(tmp_path / "cases")
     executed = execute_chapters(chapters, tmp_path / "executed", progress=None)
     out = nbformat.read(executed["tiny_broken"], as_version=4)
     transport, connection_file = out.cells[2].outputs[0]["text"].split()
@@ -342,7 +336,7 @@ def _fake_papermill(monkeypatch, errors):
 
 
 def _run_job(tmp_path):
-    from levelii_kit.build import _execute_job
+    from levelii_kit.book.execute import _execute_job
 
     job = {
         "input": "in.ipynb",
@@ -380,10 +374,10 @@ def test_other_errors_are_not_retried(tmp_path, monkeypatch):
 def test_log_tail_names_the_last_lines(tmp_path):
     log = tmp_path / "x.log"
     log.write_text("one\n\ntwo\nthree\n  \nfour\n")
-    assert _log_tail(log) == "two | three | four"
-    assert _log_tail(tmp_path / "missing.log") == "no log was written"
+    assert log_tail(log) == "two | three | four"
+    assert log_tail(tmp_path / "missing.log") == "no log was written"
     (tmp_path / "empty.log").write_text("\n")
-    assert _log_tail(tmp_path / "empty.log") == "its log is empty"
+    assert log_tail(tmp_path / "empty.log") == "its log is empty"
 
 
 def test_on_done_hears_of_each_chapter_that_ran(tmp_path):
@@ -393,7 +387,7 @@ def test_on_done_hears_of_each_chapter_that_ran(tmp_path):
     heard = []
     with pytest.raises(BuildError, match="tiny_broken"):
         execute_chapters(
-            discover_chapters(cases, validate=False),
+            discover_chapters(cases),
             tmp_path / "x",
             progress=None,
             on_done=lambda slug, path: heard.append((slug, path.name, path.is_file())),
@@ -409,7 +403,7 @@ def _lines(n, fail=False):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_page_renderer_keeps_order_and_reraises(jobs):
-    from levelii_kit.build import _PageRenderer
+    from levelii_kit.book.build import _PageRenderer
 
     with _PageRenderer(jobs) as pages:
         for n in range(4):
@@ -428,52 +422,53 @@ def test_unknown_part_fails_before_any_kernel_starts(tmp_path):
     case = cases / "tiny_treaty" / "case.yaml"
     case.write_text(case.read_text().replace("part: Diplomacy", "part: Nowhere"))
     with pytest.raises(BuildError, match=r"^chapter tiny_treaty: part 'Nowhere' is not in casebook/toc.yaml"):
-        build_casebook(out=tmp_path / "out", cases_dir=cases, casebook_dir=CASEBOOK, validate=False, progress=None)
+        build_casebook(out=tmp_path / "out", cases_dir=cases, casebook_dir=CASEBOOK, progress=None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("old", "new", "expected"),
     [
-        ("title: [unclosed\n", r"^chapter tiny_basics: .*case.yaml is not valid YAML \(line \d+\)"),
-        ("title: T\nsummary: S\n", r"^chapter tiny_basics: .*case.yaml lacks part$"),
-        ("title: T\npart: Foundations\norder: first\nsummary: S\n", r"order must be a number"),
-        ("- a\n- b\n", r"must be a mapping of fields"),
+        (
+            "title: Tiny basics",
+            "title: [unclosed",
+            r"^chapter tiny_basics: .*case.yaml: line \d+, column \d+: YAML error",
+        ),
+        ("title: Tiny basics\n", "", r"^chapter tiny_basics: .*case.yaml: title: required field is missing$"),
+        ("order: 1", "order: first", r"^chapter tiny_basics: .*case.yaml: order: .*first"),
+        (
+            "tolerance: 0.6}",
+            "tolerance: high}",
+            r"^chapter tiny_basics: .*sides\[0\]\.constituencies\[0\]\.tolerance: ",
+        ),
     ],
 )
-def test_bad_case_files_give_one_line_errors(tmp_path, text, expected):
+def test_bad_case_files_name_the_chapter_and_the_field(tmp_path, old, new, expected):
+    """The build validates with the one case-file reader, levelii_kit.load_case."""
     shutil.copytree(FIXTURES / "cases" / "tiny_basics", tmp_path / "tiny_basics")
-    (tmp_path / "tiny_basics" / "case.yaml").write_text(text)
+    case = tmp_path / "tiny_basics" / "case.yaml"
+    case.write_text(case.read_text().replace(old, new, 1))
     with pytest.raises(BuildError, match=expected) as info:
-        discover_chapters(tmp_path, validate=False)
-    assert "\n" not in str(info.value)
+        discover_chapters(tmp_path)
+    assert all(line.startswith("chapter tiny_basics: ") for line in str(info.value).splitlines())
 
 
-def test_case_validation_uses_casefile_load_case(tmp_path, monkeypatch):
-    import levelii_kit
-
-    class CaseError(Exception):
-        pass
-
-    def load_case(path):
-        if Path(path).parent.name == "tiny_treaty":
-            raise CaseError(f"{path}: sides[0].constituencies[1].strength: expected a number >= 0")
-
-    fake = types.ModuleType("levelii_kit.casefile")
-    fake.CaseError, fake.load_case = CaseError, load_case
-    monkeypatch.setitem(sys.modules, "levelii_kit.casefile", fake)
-    monkeypatch.setattr(levelii_kit, "casefile", fake, raising=False)
-    with pytest.raises(BuildError, match=r"^chapter tiny_treaty: .*strength: expected a number >= 0$"):
-        discover_chapters(FIXTURES / "cases")
-    assert [c.slug for c in discover_chapters(FIXTURES / "cases", validate=False)] == ["tiny_treaty", "tiny_basics"]
+def test_chapter_entries_come_from_the_validated_case():
+    chapters = discover_chapters(FIXTURES / "cases")
+    assert [c.slug for c in chapters] == ["tiny_treaty", "tiny_basics"]
+    treaty = chapters[0]
+    assert treaty.title == "Tiny treaty" and treaty.part == "Diplomacy" and treaty.order == 1.0
+    assert treaty.categories_shown == ("at the table", "direct action")
+    assert [s.id for s in treaty.sources] == ["putnam1988", "tsebelis2002"]
+    assert all(isinstance(s, Source) for s in treaty.sources)
 
 
 def test_missing_notebook_and_unknown_parameters(tmp_path):
     (tmp_path / "lonely").mkdir()
-    (tmp_path / "lonely" / "case.yaml").write_text("title: T\npart: Foundations\norder: 1\nsummary: S\n")
+    shutil.copy(FIXTURES / "cases" / "tiny_basics" / "case.yaml", tmp_path / "lonely" / "case.yaml")
     with pytest.raises(BuildError, match=r"^chapter lonely: notebook .*lonely.ipynb is missing$"):
-        discover_chapters(tmp_path, validate=False)
-    chapters = discover_chapters(FIXTURES / "cases", validate=False)
+        discover_chapters(tmp_path)
+    chapters = discover_chapters(FIXTURES / "cases")
     with pytest.raises(BuildError, match="unknown chapter"):
         execute_chapters(chapters, tmp_path / "x", parameters={"nope": {"a": 1}}, progress=None)
 
@@ -550,7 +545,7 @@ def test_preprocessor_instructor_edition():
 
 def test_render_chapter_without_a_kernel():
     book = load_book(CASEBOOK)
-    chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
+    chapter = discover_chapters(FIXTURES / "cases")[1]
     assert chapter.slug == "tiny_basics"
     nb = _notebook()
     page, warnings = render_chapter(nb, chapter, "student", book, number=1, total=1)
@@ -566,11 +561,11 @@ def test_only_html_outputs_stay_keyboard_focusable(edition, monkeypatch):
     """The regex in _drop_needless_tab_stops agrees with a real HTML parse of the page."""
     from bs4 import BeautifulSoup
 
-    import levelii_kit.site as site_module
+    import levelii_kit.book.render as render_module
 
     raw_pages = []
-    real = site_module._drop_needless_tab_stops
-    monkeypatch.setattr(site_module, "_drop_needless_tab_stops", lambda page: raw_pages.append(page) or real(page))
+    real = render_module._drop_needless_tab_stops
+    monkeypatch.setattr(render_module, "_drop_needless_tab_stops", lambda page: raw_pages.append(page) or real(page))
     nb = _notebook()
     table = "<table><tr><td>wide</td></tr></table>"
     tricky = 'print(\'<div class="x" tabindex="0">\')'  # markup-like text in a cell is escaped, not touched
@@ -582,7 +577,7 @@ def test_only_html_outputs_stay_keyboard_focusable(edition, monkeypatch):
         ),
         _cell("code", tricky, outputs=[nbformat.v4.new_output("stream", text='<div tabindex="0">\n')]),
     ]
-    chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
+    chapter = discover_chapters(FIXTURES / "cases")[1]
     page, _ = render_chapter(nb, chapter, edition, load_book(CASEBOOK), number=1, total=1)
 
     soup = BeautifulSoup(raw_pages[0], features="html.parser")
@@ -600,7 +595,7 @@ def test_code_input_is_escaped_without_the_bleach_pass():
     """The template drops the lab template's clean_html on code input: Pygments must escape it."""
     nb = _notebook()
     nb.cells.append(_cell("code", 'x = "<script>alert(1)</script><img src=x onerror=alert(2)>"  # </div>'))
-    chapter = discover_chapters(FIXTURES / "cases", validate=False)[1]
+    chapter = discover_chapters(FIXTURES / "cases")[1]
     page, _ = render_chapter(nb, chapter, "instructor", load_book(CASEBOOK), number=1, total=1)
     assert "<script>alert" not in page and "<img src=x" not in page  # no live markup from the cell
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
@@ -618,7 +613,7 @@ def test_book_and_bibliography_helpers():
     book = load_book(CASEBOOK)
     assert [p.title for p in book.parts] == ["Foundations", "Cases from the seed paper", "Diplomacy", "Business"]
     assert [p.name for p in book.front_matter] == ["how-to-use-in-class", "self-study-guide"]
-    chapters = order_chapters(discover_chapters(FIXTURES / "cases", validate=False), book)
+    chapters = order_chapters(discover_chapters(FIXTURES / "cases"), book)
     assert [c.slug for c in chapters] == ["tiny_basics", "tiny_treaty"]
     entries = collect_bibliography(chapters)
     assert [e.source.id for e in entries] == ["putnam1988", "sebenius2013", "tsebelis2002"]

@@ -6,8 +6,8 @@
 and serves until interrupted. :func:`serve` does the same as a context manager for tests and scripts: it
 waits until the server answers, yields the URL, and always stops the server and its kernels.
 
-Every notebook is copied to a fresh temporary folder, with the cells tagged ``solution``, ``instructor`` or
-``injected-parameters`` dropped (the student edition: a projector is public); the folder is removed when the
+Every notebook is copied to a fresh temporary folder, without the cells the student edition leaves out
+(:data:`levelii_kit._protocol.STUDENT_REMOVED_TAGS`: a projector is public); the folder is removed when the
 server stops. Voila runs with ``--Voila.ip=127.0.0.1`` (never another interface), ``--strip_sources=True``
 (no code shown), a preheated kernel (``--preheat_kernel=True --pool_size=1``: the page is ready in about
 4 s instead of 7), and a one-file template ``levelii`` that extends Voila's ``lab`` template without its two
@@ -33,8 +33,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from .casefile import Case, load_case
-from .cli import UserError
+from .._protocol import STUDENT_REMOVED_TAGS
+from ..casefile import Case, load_case
+from ..errors import PresentError
+from .execute import log_tail
 
 __all__ = [
     "PresentError",
@@ -43,12 +45,9 @@ __all__ = [
     "presentation_notebook",
     "voila_command",
     "free_port",
-    "DROPPED_TAGS",
     "TEMPLATE_NAME",
 ]
 
-#: Cells with any of these tags are dropped from the served notebook.
-DROPPED_TAGS = frozenset({"solution", "instructor", "injected-parameters"})
 #: Name of the Voila template written next to the served notebook.
 TEMPLATE_NAME = "levelii"
 
@@ -76,17 +75,9 @@ _FONT_AWESOME = (
 )
 
 
-class PresentError(UserError, RuntimeError):
-    """Voila could not be started or did not answer in time.
-
-    The first line says what went wrong; when Voila itself failed, the last lines of its log follow. A
-    subclass of the command line's ``UserError``, so ``levelii present`` reports it without a traceback.
-    """
-
-
 # ------------------------------------------------------------------------------------------- the notebook
 def _escape(text: str) -> str:
-    from .chapter import escape
+    from ..chapter import escape
 
     return escape(" ".join(str(text).split()))
 
@@ -148,7 +139,7 @@ def _student_copy(path: Path):
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
-    nb.cells = [c for c in nb.cells if not DROPPED_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    nb.cells = [c for c in nb.cells if not STUDENT_REMOVED_TAGS & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -183,6 +174,11 @@ def _write_template(root: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------- the server
+def _log_tail(log: Path) -> str:
+    """The last lines of Voila's log, one per line."""
+    return log_tail(log, 8, "\n")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -260,18 +256,10 @@ def _environment(case: Case, tmp: Path) -> dict[str, str]:
     extra = [str(tmp / "jupyter")] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else [])
     env["JUPYTER_PATH"] = os.pathsep.join(extra)
     env["LEVELII_CASES"] = str(case.path.parent.parent)
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
-
-
-def _tail(log: Path, lines: int = 8) -> str:
-    try:
-        text = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    except OSError:
-        return ""
-    return "\n".join(text[-lines:])
 
 
 def _children(pid: int) -> list[int]:
@@ -326,7 +314,7 @@ def _wait_ready(proc: subprocess.Popen, url: str, log: Path, timeout: float) -> 
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            raise PresentError(f"voila exited with code {proc.returncode} before answering on {url}\n{_tail(log)}")
+            raise PresentError(f"voila exited with code {proc.returncode} before answering on {url}\n{_log_tail(log)}")
         try:
             with opener.open(probe, timeout=2.0) as response:
                 if response.status == 200:
@@ -334,7 +322,7 @@ def _wait_ready(proc: subprocess.Popen, url: str, log: Path, timeout: float) -> 
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             pass
         if time.monotonic() > deadline:
-            raise PresentError(f"voila did not answer on {url} within {timeout:g} s\n{_tail(log)}")
+            raise PresentError(f"voila did not answer on {url} within {timeout:g} s\n{_log_tail(log)}")
         time.sleep(0.2)
 
 
@@ -445,4 +433,4 @@ def present(slug, port: int | None = None, open_browser: bool = False, *, chapte
                 time.sleep(0.5)
         except KeyboardInterrupt:
             return url
-        raise PresentError(f"voila stopped by itself (exit code {proc.returncode})\n{_tail(log)}")
+        raise PresentError(f"voila stopped by itself (exit code {proc.returncode})\n{_log_tail(log)}")

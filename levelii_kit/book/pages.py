@@ -1,0 +1,220 @@
+"""The site pages of a casebook edition, around its chapter pages.
+
+One edition is one folder of plain files that works from ``file://`` with no network at all::
+
+    index.html            parts in the order of casebook/toc.yaml, chapters with summary and the
+                          categories of helping moves each shows
+    <slug>.html           one page per chapter (:mod:`levelii_kit.book.render`)
+    glossary.html         from casebook/glossary.yaml
+    bibliography.html     every case file's sources, deduplicated by id, with the citing chapters
+    <name>.html           front matter, from casebook/front_matter/<name>.md
+    casebook.css          the one stylesheet (casebook/static/casebook.css)
+    print.css             the print stylesheet
+    casebook.js           keyboard controls for the figures' sliders and buttons
+    plotly.min.js         the one copy of plotly.js, from the installed plotly
+
+Site pages use an autoescaping Jinja environment over ``casebook/templates/site``, so text from case files
+is always shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..casefile import Source
+from .render import site_environment
+from .toc import EDITION_INFO, Book, ChapterEntry, default_casebook_dir, slugify
+
+__all__ = [
+    "BibliographyEntry",
+    "collect_bibliography",
+    "render_site_pages",
+    "write_assets",
+    "write_landing",
+]
+
+_SAFE_SCHEMES = ("http://", "https://")
+
+
+@dataclass(frozen=True)
+class BibliographyEntry:
+    """One source of the bibliography and the chapters (in book order) that cite it."""
+
+    source: Source
+    anchor: str
+    chapters: tuple[ChapterEntry, ...] = field(default=())
+
+    @property
+    def link(self) -> str | None:
+        """The source's URL if it is a web address that is safe to link, else None."""
+        url = self.source.url or ""
+        return url if url.lower().startswith(_SAFE_SCHEMES) else None
+
+
+def collect_bibliography(chapters: Sequence[ChapterEntry]) -> list[BibliographyEntry]:
+    """Gather the sources of all chapters, deduplicated by id, sorted by citation.
+
+    The first chapter (in the order given) that lists an id supplies its citation and URL.
+
+    Parameters
+    ----------
+    chapters : sequence of ChapterEntry
+        In book order.
+
+    Returns
+    -------
+    list of BibliographyEntry
+        Sorted by citation (case-insensitive), then id; each with its citing chapters.
+    """
+    sources: dict[str, Source] = {}
+    citing: dict[str, list[ChapterEntry]] = {}
+    for chapter in chapters:
+        for source in chapter.sources:
+            sources.setdefault(source.id, source)
+            if chapter not in citing.setdefault(source.id, []):
+                citing[source.id].append(chapter)
+    entries = [
+        BibliographyEntry(source=s, anchor=f"src-{slugify(s.id)}", chapters=tuple(citing[s.id]))
+        for s in sources.values()
+    ]
+    return sorted(entries, key=lambda e: (e.source.citation.casefold(), e.source.id))
+
+
+def _one_line_summary(summary: str, limit: int = 260) -> str:
+    """The first sentence (at least 60 characters) of a summary, cut to ``limit`` characters.
+
+    >>> _one_line_summary("Short. " * 3 + "Then a much longer second sentence follows here. And a third.")
+    'Short. Short. Short. Then a much longer second sentence follows here.'
+    """
+    text = " ".join(summary.split())
+    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\"'(])", text):
+        if match.start() >= 60:
+            text = text[: match.start()]
+            break
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None) -> None:
+    """Write the shared files of an edition: ``casebook.css``, ``print.css``, ``casebook.js``, ``plotly.min.js``.
+
+    ``plotly.min.js`` comes from the installed plotly (``plotly.offline.get_plotlyjs()``), so
+    the casebook needs no CDN (research/ecosystem.md, 2b); there is exactly one copy per edition.
+
+    Parameters
+    ----------
+    edition_dir : path-like
+        The edition folder (created if needed).
+    casebook_dir : path-like, optional
+        Where ``static/`` is; defaults to :func:`default_casebook_dir`.
+    """
+    from plotly.offline import get_plotlyjs
+
+    edition_dir = Path(edition_dir)
+    root = Path(casebook_dir) if casebook_dir is not None else default_casebook_dir()
+    edition_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("casebook.css", "print.css", "casebook.js"):
+        shutil.copyfile(root / "static" / name, edition_dir / name)
+    (edition_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+
+
+def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir: Path | str, book: Book) -> Path:
+    """Write an edition's shared assets, ``index.html``, glossary, bibliography and front matter.
+
+    Parameters
+    ----------
+    ordered : sequence of ChapterEntry
+        All chapters, in book order.
+    edition : {"student", "instructor"}
+    edition_dir : path-like
+        Output folder (created if needed).
+    book : Book
+
+    Returns
+    -------
+    pathlib.Path
+        The edition's ``index.html``.
+    """
+    edition_dir = Path(edition_dir)
+    write_assets(edition_dir, book.casebook_dir)
+    env = site_environment(Path(book.casebook_dir))
+    base = {"book": book, "edition": EDITION_INFO[edition], "root": "", "needs_plotly": False}
+
+    def page(template: str, filename: str, current: str, title: str, **extra: Any) -> None:
+        context = {**base, "current": current, "page_title": title, **extra}
+        (edition_dir / filename).write_text(env.get_template(template).render(context), encoding="utf-8")
+
+    number = {c.slug: i + 1 for i, c in enumerate(ordered)}
+    parts = []
+    for part in book.parts:
+        entries = [
+            {
+                "chapter": c,
+                "href": f"{c.slug}.html",
+                "number": number[c.slug],
+                "summary": _one_line_summary(c.summary),
+                "categories": list(c.categories_shown),
+            }
+            for c in ordered
+            if c.part == part.title
+        ]
+        if entries:
+            parts.append({"title": part.title, "anchor": part.anchor, "intro": part.intro, "entries": entries})
+    page("index.html.j2", "index.html", "index", book.title, parts=parts)
+    glossary = [
+        {
+            "term": e.term,
+            "id": e.id,
+            "definition_html": Markup(e.definition_html),
+            "sources": e.sources,
+            "see_also": [{"term": t, "id": i} for t, i in e.see_also],
+        }
+        for e in book.glossary
+    ]
+    page("glossary.html.j2", "glossary.html", "glossary", f"Glossary · {book.title}", glossary=glossary)
+    page(
+        "bibliography.html.j2",
+        "bibliography.html",
+        "bibliography",
+        f"Bibliography · {book.title}",
+        entries=collect_bibliography(ordered),
+    )
+    for fm in book.front_matter:
+        page(
+            "front_matter.html.j2",
+            fm.filename,
+            fm.name,
+            f"{fm.title} · {book.title}",
+            body_html=Markup(fm.body_html),
+        )
+    return edition_dir / "index.html"
+
+
+def write_landing(out_dir: Path | str, editions: Iterable[str], book: Book) -> Path:
+    """Write ``out_dir/index.html``, a page linking to each edition built.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        The casebook folder holding one folder per edition.
+    editions : iterable of str
+    book : Book
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    out_dir = Path(out_dir)
+    env = site_environment(Path(book.casebook_dir))
+    infos = [EDITION_INFO[e] for e in editions]
+    path = out_dir / "index.html"
+    path.write_text(env.get_template("landing.html.j2").render(book=book, editions=infos), encoding="utf-8")
+    return path
