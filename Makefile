@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: test casebook lab bench clean browser-tools
+.PHONY: test lint format casebook lab bench clean browser-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,18 @@ $(AXE):
 
 browser-tools: /usr/bin/chromium $(AXE)
 
-test: $(STAMP) browser-tools
+# The gate before the tests: formatting, lint, the architecture's contracts, docstrings on every public name.
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/interrogate --quiet levelii_kit
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: $(STAMP) browser-tools lint
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider
 
 casebook: $(STAMP)

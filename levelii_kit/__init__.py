@@ -9,9 +9,10 @@ their Sebenius category, the helper's ledger with Shapley attribution, and power
 Everything is batch-first numpy: a single scenario is a batch of one.
 """
 
-from .casefile import Case, CaseError, CaseMove, Fact, Problem, Source, cases_dir, list_cases, load_case
+from .casefile import Case, CaseMove, Fact, Problem, Source, cases_dir, list_cases, load_case
 from .constituency import Constituency
 from .deal import TERM_STATES, Issue, Term
+from .errors import CaseError, LeveliiError
 from .examples import canonical_scenario
 from .interventions import (
     CATEGORIES,
@@ -56,11 +57,13 @@ from .winset import WinSet, naive_zopa, win_set, zopa
 
 __version__ = "0.1.0"
 
-#: Submodules loaded on first use (plotly and ipywidgets are imported only when a figure or widget is needed).
-_LAZY = ("chapter", "exercises", "plots", "widgets")
+#: Submodules loaded on first use (plotly and ipywidgets are imported only when a figure or widget is needed;
+#: the book's modules only when the casebook is built or served).
+_LAZY = ("book", "chapter", "exercises", "plots", "widgets")
 
 
-def __getattr__(name):
+def __getattr__(name: str):
+    """Load a submodule of :data:`_LAZY` on first use (PEP 562)."""
     if name in _LAZY:
         import importlib
 
@@ -68,79 +71,85 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """The public names and the lazily loaded submodules, for ``dir(lk)`` and tab completion."""
+    return sorted(set(__all__) | set(_LAZY))
+
+
 __all__ = [
+    "__version__",
     "AgendaSetter",
-    "Constituency",
-    "Deal",
-    "Evaluation",
-    "Issue",
-    "NashBargaining",
-    "NoDeal",
-    "RULE_PRESETS",
-    "RatificationRule",
-    "Result",
-    "SOLUTIONS",
-    "Scenario",
-    "ScenarioBatch",
-    "Side",
-    "SplitZOPA",
-    "TERM_STATES",
-    "Term",
+    "apply_all",
     "as_batch",
     "bloc_layer",
     "blocking_layer",
     "canonical_scenario",
-    "discretion_layer",
-    "evaluate",
-    "joint_probability",
-    "net_gain",
-    "ratification_probability",
-    "rule_preset",
-    "share_layer",
-    "solve",
-    "solve_batch",
-    "support",
-    "__version__",
+    "Case",
+    "CaseError",
+    "CaseMove",
+    "cases_dir",
     "CATEGORIES",
-    "INTERVENTIONS",
+    "Constituency",
     "Consult",
+    "Deal",
+    "discretion_layer",
     "Empower",
     "Engage",
+    "evaluate",
+    "Evaluation",
+    "Fact",
+    "helper_ledger",
     "Inflame",
     "Intervention",
+    "INTERVENTIONS",
+    "Issue",
+    "joint_probability",
+    "Ledger",
+    "LeveliiError",
     "LinkIssue",
+    "list_cases",
+    "load_case",
     "Mollify",
+    "monte_carlo",
+    "MonteCarlo",
+    "naive_zopa",
+    "NashBargaining",
+    "net_gain",
+    "NoDeal",
     "OfferTerm",
+    "power_indices",
+    "Problem",
+    "ratification_probability",
+    "RatificationRule",
     "Reframe",
     "Restraint",
+    "Result",
+    "rule_preset",
+    "RULE_PRESETS",
+    "Scenario",
+    "ScenarioBatch",
     "Seat",
     "Secrecy",
     "SetBlocking",
     "SetDiscretion",
     "SetQuota",
+    "shapley_values",
+    "share_layer",
+    "Side",
+    "side_power",
     "SidePayment",
+    "SOLUTIONS",
+    "solve",
+    "solve_batch",
+    "Source",
+    "SplitZOPA",
+    "subset_scenarios",
+    "support",
+    "Term",
+    "TERM_STATES",
     "Timing",
     "Unseat",
-    "apply_all",
-    "Ledger",
-    "helper_ledger",
-    "shapley_values",
-    "subset_scenarios",
-    "power_indices",
-    "side_power",
-    "MonteCarlo",
-    "monte_carlo",
-    "WinSet",
-    "naive_zopa",
     "win_set",
+    "WinSet",
     "zopa",
-    "Case",
-    "CaseError",
-    "CaseMove",
-    "Fact",
-    "Problem",
-    "Source",
-    "cases_dir",
-    "list_cases",
-    "load_case",
 ]

@@ -38,7 +38,7 @@ def crisp_radius(batch, combos):
     ``combos`` holds term inclusions, shared (C, M) or per scenario (N, C, M)."""
     gamma = batch.gamma
     sal = batch.effective_salience()[..., 0]
-    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
+    base = batch.base_gain()
     spec = "ncm,nim->nci" if combos.ndim == 3 else "cm,nim->nci"  # per-scenario or shared combinations
     reach = base[:, None, :] + np.einsum(spec, combos, batch.term_value)
     with np.errstate(divide="ignore", invalid="ignore"):

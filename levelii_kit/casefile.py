@@ -51,6 +51,9 @@ __all__ = [
 #: Largest case file accepted.
 MAX_BYTES = 256 * 1024
 
+#: The kinds of checked exercise a case file can declare (see :mod:`levelii_kit.exercises`).
+EXERCISE_KINDS = ("cheapest_set", "best_move", "numeric")
+
 Num = Annotated[float, Strict(False), Field(allow_inf_nan=False)]
 StrictNum = Annotated[Annotated[int, Strict()] | Annotated[float, Strict()], Field()]
 Text = Annotated[str, Strict()]
@@ -78,12 +81,16 @@ class _Model(BaseModel):
 
 
 class SourceSpec(_Model):
+    """A source as written in the case file: an id, the citation and an optional web address."""
+
     id: SourceId
     citation: Annotated[Text, Field(min_length=3)]
     url: Annotated[Text, Field(pattern=r"^https?://\S+$")] | None = None
 
 
 class FactSpec(_Model):
+    """A sourced fact: its text, the ids of its sources, when it happened and whether it is verified."""
+
     id: SourceId
     text: Annotated[Text, Field(min_length=3)]
     sources: Annotated[list[SourceId], Field(min_length=1)]
@@ -92,11 +99,15 @@ class FactSpec(_Model):
 
 
 class TimelineSpec(_Model):
+    """A timeline entry: a date and the id of the fact it shows."""
+
     when: Text
     fact: SourceId
 
 
 class IssueSpec(_Model):
+    """A continuous issue of the deal: its name, label, range and what its two ends mean."""
+
     name: Ident
     label: Text = ""
     low_label: Text = ""
@@ -107,6 +118,8 @@ class IssueSpec(_Model):
 
 
 class RuleSpec(_Model):
+    """A side's ratification rule: a preset and/or its quota, softness, discretion and form."""
+
     preset: Literal[tuple(RULE_PRESETS)] | None = None  # type: ignore[valid-type]
     quota: _number(0, 1, lo_open=True) | None = None
     softness: NonNeg | None = None
@@ -115,6 +128,8 @@ class RuleSpec(_Model):
 
 
 class ConstituencySpec(_Model):
+    """A constituency: its model parameters (teaching assumptions), a note on why, and its sources."""
+
     name: Ident
     label: Text = ""
     strength: NonNeg = 1.0
@@ -133,6 +148,8 @@ class ConstituencySpec(_Model):
 
 
 class SideSpec(_Model):
+    """One side at the Level I table: its name, label, leader, rule and constituencies."""
+
     name: Ident
     label: Text = ""
     leader: Ident
@@ -141,6 +158,8 @@ class SideSpec(_Model):
 
 
 class TermSpec(_Model):
+    """A binary add-on term: its value to constituencies, its cost to sides, and its state."""
+
     name: Ident
     label: Text = ""
     values: dict[Ident, Finite] = {}
@@ -202,6 +221,8 @@ MoveSpec = Annotated[Union[tuple(_MOVE_MODELS)], Field(discriminator="type")]  #
 
 
 class SolutionSpec(_Model):
+    """The Level I solution concept and its parameter."""
+
     type: Literal["NashBargaining", "SplitZOPA", "AgendaSetter"] = "NashBargaining"
     alpha: _number(0, 1, lo_open=True) | None = None
     beta: Unit | None = None
@@ -209,6 +230,8 @@ class SolutionSpec(_Model):
 
 
 class ModelSpec(_Model):
+    """Model-wide settings: the solution, the loss exponent, the confidence and the smallest chance of a deal."""
+
     solution: SolutionSpec = SolutionSpec()
     gamma: Literal[1, 2] = 1
     confidence: _number(0, 1, lo_open=True) = 0.5
@@ -216,12 +239,16 @@ class ModelSpec(_Model):
 
 
 class ExerciseSpec(_Model):
+    """An exercise: an id and a prompt; the fields of its kind are checked with the cross-references."""
+
     model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     id: SourceId
     prompt: Annotated[Text, Field(min_length=3)]
 
 
 class TeachingSpec(_Model):
+    """The teaching material: learning goals, debrief questions, instructor notes, assumptions, exercises."""
+
     learning_goals: list[Text] = []
     debrief: list[Text] = []
     instructor_notes: list[Text] = []
@@ -230,6 +257,8 @@ class TeachingSpec(_Model):
 
 
 class CaseSpec(_Model):
+    """The whole case file, as pydantic validates its structure."""
+
     slug: SourceId | None = None
     title: Annotated[Text, Field(min_length=1)]
     part: Text = "Cases"
@@ -636,8 +665,8 @@ def _cross_check(data: dict, path: Path, problems, name):
         kind = ex.get("kind")
         if kind is None:
             continue
-        if kind not in ("cheapest_set", "best_move", "numeric"):
-            bad(f"{where}.kind", f"unknown kind {kind!r}; expected cheapest_set, best_move or numeric")
+        if kind not in EXERCISE_KINDS:
+            bad(f"{where}.kind", f"unknown kind {kind!r}; expected one of {', '.join(EXERCISE_KINDS)}")
         for key in ("given", "moves"):
             for j, mid in enumerate(ex.get(key) or []):
                 if mid not in move_ids:

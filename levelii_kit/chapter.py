@@ -193,7 +193,7 @@ class Chapter:
         rows = {}
         for k, label in enumerate(("without the helping moves", "with the helping moves")):
             row = {f"P({name} ratifies)": res.side_probability[k, s] for s, name in enumerate(b.side_names)}
-            row["chance of agreement"] = res.probability[k] if res.agreed[k] else 0.0
+            row["chance of agreement"] = res.chance[k]
             row["outcome"] = (
                 ", ".join(f"{v:.3g}" for v in res.point[k]) if res.agreed[k] else f"no deal ({res.reason[k]})"
             )
@@ -232,12 +232,7 @@ def setup(case_or_slug, strengths=None, moves=None, seed=0, **unknown) -> Chapte
     baseline = case.scenario_with(defaults, params.strengths)
     helped = case.scenario_with(defaults + params.moves, params.strengths)
     res = solve(ScenarioBatch.from_scenarios([baseline, helped]))
-    return Chapter(case, params, baseline, helped, _row(res, 0), _row(res, 1))
-
-
-def _row(result: Result, i: int) -> Result:
-    fields = {f: getattr(result, f)[i : i + 1] for f in Result.__dataclass_fields__ if f != "batch"}
-    return Result(batch=result.batch.take(i), **fields)
+    return Chapter(case, params, baseline, helped, res.take(0), res.take(1))
 
 
 # ------------------------------------------------------------------------------------------- records

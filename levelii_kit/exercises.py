@@ -24,13 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .casefile import Case
+from .casefile import EXERCISE_KINDS, Case
 from .scenario import ScenarioBatch
 from .solver import solve
 
 __all__ = ["Feedback", "check", "solution", "KINDS"]
 
-KINDS = ("cheapest_set", "best_move", "numeric")
+#: The kinds of checked exercise (defined with the case-file schema).
+KINDS = EXERCISE_KINDS
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _defaults(case: Case, ex=None):
 def _measure(case, ex, results):
     side = ex.get("side", "joint")
     if side == "joint":
-        return np.where(results.agreed, results.probability, 0.0), "the chance of agreement"
+        return results.chance, "the chance of agreement"
     names = [s.name for s in case.scenario.sides]
     if side not in names:
         raise ValueError(f"exercise {ex['id']!r}: side must be 'joint' or one of {names}, got {side!r}")
@@ -191,7 +192,7 @@ def _numeric_value(case, ex):
             return math.nan, f"there is no deal ({res.reason[0]})"
         return float(res.point[0, 0]), "the outcome"
     if quantity == "joint":
-        return float(res.probability[0] if res.agreed[0] else 0.0), "the chance of agreement"
+        return float(res.chance[0]), "the chance of agreement"
     if quantity == "side":
         names = [s.name for s in case.scenario.sides]
         k = names.index(ex["side"])

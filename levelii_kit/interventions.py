@@ -165,6 +165,7 @@ class SetQuota(Intervention):
         _finite("SetQuota.quota", self.quota, 0.0, 1.0, low_open=True)
 
     def apply(self, scenario):
+        """Set the side's quota: :math:`\\kappa_s \\leftarrow` ``quota``."""
         return scenario.with_side(self.side, quota=self.quota)
 
 
@@ -187,6 +188,7 @@ class SetBlocking(_Targeted):
         _finite("SetBlocking.blocking", self.blocking, 0.0, 1.0)
 
     def apply(self, scenario):
+        """Set the target's blocking capacity: :math:`b_i \\leftarrow` ``blocking``."""
         return scenario.with_constituency(self.target, blocking=self.blocking)
 
 
@@ -210,6 +212,7 @@ class SetDiscretion(Intervention):
         _finite("SetDiscretion.discretion", self.discretion, 0.0, 1.0)
 
     def apply(self, scenario):
+        """Set the side's leader's discretion: :math:`\\delta_s \\leftarrow` ``discretion``."""
         return scenario.with_side(self.side, discretion=self.discretion)
 
 
@@ -229,6 +232,7 @@ class Seat(_Targeted):
     codes: ClassVar[tuple[str, ...]] = ("T2",)
 
     def apply(self, scenario):
+        """Seat the target: it counts in its side's quota again."""
         return scenario.with_constituency(self.target, seated=True)
 
 
@@ -247,6 +251,7 @@ class Unseat(_Targeted):
     codes: ClassVar[tuple[str, ...]] = ("T2", "R5")
 
     def apply(self, scenario):
+        """Unseat the target: it no longer counts in its side's quota (its veto, if any, is gone too)."""
         return scenario.with_constituency(self.target, seated=False)
 
 
@@ -275,6 +280,7 @@ class Secrecy(Intervention):
         _finite("Secrecy.noise_factor", self.noise_factor, 0.0, 100.0, low_open=True)
 
     def apply(self, scenario):
+        """Scale every threat on ``side`` by :math:`1 - \\text{level}` and every noise by ``noise_factor``."""
         si = scenario.side_index(self.side)
         members = tuple(
             replace(c, threat=c.threat * (1 - self.level), noise=c.noise * self.noise_factor)
@@ -302,6 +308,7 @@ class Consult(_Targeted):
         _finite("Consult.factor", self.factor, 0.0, 1.0, low_open=True)
 
     def apply(self, scenario):
+        """Scale the target's noise: :math:`\\tau_i \\leftarrow \\tau_i \\cdot` ``factor``."""
         c = scenario.constituency(self.target)
         return scenario.with_constituency(self.target, noise=c.noise * self.factor)
 
@@ -329,6 +336,7 @@ class Timing(_Targeted):
             _finite("Timing.receptivity", self.receptivity, -1.0, 1.0)
 
     def apply(self, scenario):
+        """Set the target's threat and/or receptivity to the values that apply at the chosen moment."""
         changes = {k: v for k, v in (("threat", self.threat), ("receptivity", self.receptivity)) if v is not None}
         return scenario.with_constituency(self.target, **changes) if changes else scenario
 
@@ -355,6 +363,7 @@ class Mollify(_Targeted):
         _finite("Mollify.amount", self.amount, 0.0)
 
     def apply(self, scenario):
+        """Lower the target's threat by receptivity times ``amount`` (never below 0; negative receptivity raises it)."""
         c = scenario.constituency(self.target)
         return scenario.with_constituency(self.target, threat=max(0.0, c.threat - c.receptivity * self.amount))
 
@@ -378,6 +387,7 @@ class Inflame(_Targeted):
         _finite("Inflame.amount", self.amount, 0.0)
 
     def apply(self, scenario):
+        """Raise the target's threat by ``amount``."""
         c = scenario.constituency(self.target)
         return scenario.with_constituency(self.target, threat=c.threat + self.amount)
 
@@ -426,6 +436,7 @@ class Reframe(_Targeted):
         return scenario.constituency(side.leader).ideal
 
     def apply(self, scenario):
+        """Move the target's ideal towards the point, by its receptivity times ``shift``."""
         c = scenario.constituency(self.target)
         return scenario.with_constituency(
             self.target, ideal=_move_towards(c.ideal, self._point(scenario), c.receptivity * self.shift)
@@ -452,6 +463,7 @@ class OfferTerm(Intervention):
     codes: ClassVar[tuple[str, ...]] = ("T0", "T4", "T5")
 
     def apply(self, scenario):
+        """Make the term available to the Level I negotiators (``optional``), or force it into every deal."""
         return scenario.with_term(self.term, state="forced" if self.force else "optional")
 
 
@@ -472,6 +484,7 @@ class LinkIssue(Intervention):
     codes: ClassVar[tuple[str, ...]] = ("T0",)
 
     def apply(self, scenario):
+        """Link the issue: it becomes part of the deal the sides negotiate."""
         return scenario.with_issue(self.issue, linked=True)
 
 
@@ -498,6 +511,7 @@ class Restraint(Intervention):
         _finite("Restraint.claim_cut", self.claim_cut, 0.0, 0.99)
 
     def apply(self, scenario):
+        """Cut the other side's threats by receptivity times ``threat_cut``, and the actor's claim by ``claim_cut``."""
         si = scenario.side_index(self.actor)
         other = 1 - si
         members = tuple(
@@ -536,6 +550,7 @@ class Empower(_Targeted):
         _finite("Empower.factor", self.factor, 0.0, 1e6, low_open=True)
 
     def apply(self, scenario):
+        """Scale the target's strength: :math:`w_i \\leftarrow w_i \\cdot` ``factor``."""
         c = scenario.constituency(self.target)
         return scenario.with_constituency(self.target, strength=c.strength * self.factor)
 
@@ -567,6 +582,7 @@ class SidePayment(_Targeted):
         _finite("SidePayment.efficiency", self.efficiency, 0.0, 1e6, low_open=True)
 
     def apply(self, scenario):
+        """Add ``amount`` to the payment reaching the target, at the given efficiency."""
         c = scenario.constituency(self.target)
         return scenario.with_constituency(self.target, payment=c.payment + self.amount, efficiency=self.efficiency)
 
@@ -595,6 +611,7 @@ class Engage(_Targeted):
         _finite("Engage.threat_cut", self.threat_cut, 0.0)
 
     def apply(self, scenario):
+        """Reframe the target by ``shift`` and mollify it by ``threat_cut``, each scaled by its receptivity."""
         out = Reframe(self.actor, target=self.target, shift=self.shift).apply(scenario)
         return Mollify(self.actor, target=self.target, amount=self.threat_cut).apply(out)
 

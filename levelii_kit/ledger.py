@@ -222,7 +222,7 @@ def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int |
     helper_name = scenario.sides[helper].name
     batch = ScenarioBatch.from_scenarios(subset_scenarios(scenario, interventions))
     res = solve_batch(batch)
-    p = np.where(res.agreed, res.probability, 0.0)
+    p = res.chance
     s = np.where(res.agreed, res.surplus[:, helper], 0.0)
     d = res.disagreement[:, helper]
     e = res.expected[:, helper]

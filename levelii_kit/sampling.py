@@ -74,7 +74,7 @@ class MonteCarlo:
     def summary(self) -> dict:
         """Chance of agreement, mean outcome and expected values over the draws."""
         r = self.result
-        p = np.where(r.agreed, r.probability, 0.0)
+        p = r.chance
         out = {"draws": r.size, "share_with_deal": float(r.agreed.mean()), "chance_of_agreement": float(p.mean())}
         for s, name in enumerate(r.batch.side_names):
             out[f"mean_E_{name}"] = float(r.expected[:, s].mean())

@@ -143,7 +143,6 @@ class Scenario:
             raise ValueError(f"status_quo has {len(self.status_quo)} values, expected {k}")
         if len({t.name for t in self.terms}) != len(self.terms):
             raise ValueError("term names must be unique")
-        side_names = {s.name for s in self.sides}
         for t in self.terms:
             for who in t.values:
                 if who not in names:
@@ -158,7 +157,6 @@ class Scenario:
             c.seated and c.strength > 0 for c in self.sides[1].constituencies
         ):
             raise ValueError("each side needs at least one seated constituency with positive strength")
-        del side_names
 
     # -- lookups -------------------------------------------------------------------------------
     @property
@@ -458,6 +456,15 @@ class ScenarioBatch:
         diff = self.status_quo[:, None, :] - self.ideal
         dist = np.sqrt((self.effective_salience() * diff**2).sum(-1))
         return np.where(missing, dist, tol)
+
+    def base_gain(self) -> np.ndarray:
+        """The deal-independent part of each constituency's net gain, shape (N, n).
+
+        :math:`\\rho_i^\\gamma + e_i \\pi_i - h_i`: the tolerance (resolved by :meth:`effective_tolerance`) to the
+        power :math:`\\gamma`, plus the side payment times its efficiency, minus the perceived threat. A deal's
+        net gain subtracts its distance loss and adds its terms' values (``casebook/model.md``, "Support").
+        """
+        return self.effective_tolerance() ** self.gamma + self.efficiency * self.payment - self.threat
 
     def weights(self) -> np.ndarray:
         """Seated strengths, shape (N, n)."""

@@ -30,7 +30,7 @@ from . import _grid
 from ._numerics import scaled_logistic
 from .scenario import ScenarioBatch, as_batch
 from .solutions import Deal, NoDeal
-from .support import evaluate
+from .support import Evaluation, evaluate
 
 __all__ = ["Result", "solve", "solve_batch"]
 
@@ -96,6 +96,49 @@ class Result:
         """Chance of agreement per scenario: :math:`P_{AB}(d^*)` for a deal, 0 for no deal, shape (N,)."""
         return np.where(self.agreed, self.probability, 0.0)
 
+    def take(self, index) -> Result:
+        """The results of the scenarios at ``index`` (an int, a slice or an index array), as a new Result.
+
+        Parameters
+        ----------
+        index : int, slice or array of int
+
+        Returns
+        -------
+        Result
+            A Result over ``self.batch.take(index)``; an int gives a batch of one.
+
+        Examples
+        --------
+        >>> import levelii_kit as lk
+        >>> r = lk.solve([lk.canonical_scenario(), lk.canonical_scenario(alpha=0.7)])
+        >>> r.take(1).size, round(float(r.take(1).point[0, 0]), 6)
+        (1, 0.46)
+        """
+        rows = index if isinstance(index, slice) else np.atleast_1d(np.arange(self.size)[index])
+        fields = {f: getattr(self, f)[rows] for f in self.__dataclass_fields__ if f != "batch"}
+        return Result(batch=self.batch.take(index), **fields)
+
+    @classmethod
+    def concatenate(cls, results, batch=None) -> Result:
+        """Join results of one structure along the scenario axis.
+
+        Parameters
+        ----------
+        results : iterable of Result
+        batch : ScenarioBatch, optional
+            The joined batch, when the caller has it already (default: the results' batches joined).
+
+        Returns
+        -------
+        Result
+        """
+        results = list(results)
+        if batch is None:
+            batch = ScenarioBatch.concatenate([r.batch for r in results])
+        fields = {f: np.concatenate([getattr(r, f) for r in results]) for f in cls.__dataclass_fields__ if f != "batch"}
+        return cls(batch=batch, **fields)
+
     def outcome(self, i: int = 0):
         """Return scenario ``i``'s outcome as a :class:`Deal` or a :class:`NoDeal`."""
         if self.agreed[i]:
@@ -149,7 +192,7 @@ class Result:
         data = {"agreed": self.agreed}
         for k, name in enumerate(b.issue_names):
             data[name] = np.where(self.agreed, self.point[:, k], np.nan)
-        data["probability"] = np.where(self.agreed, self.probability, 0.0)
+        data["probability"] = self.chance
         data["best_probability"] = self.best_probability
         for s, name in enumerate(b.side_names):
             data[f"P_{name}"] = self.side_probability[:, s]
@@ -183,7 +226,7 @@ def _light_1d(batch, x, z):
         return _Light(ev.side, ev.joint, ev.surplus)
     gamma = batch.gamma
     root = np.sqrt(batch.effective_salience()[..., 0])
-    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
+    base = batch.base_gain()
     has_terms = len(batch.term_names) > 0
     addon = np.einsum("ngm,nim->ngi", z, batch.term_value) if has_terms else None
     weights = batch.weights()
@@ -279,7 +322,7 @@ def _nash_point_1d(batch, combos, weights):
     gamma = batch.gamma
     sal = batch.effective_salience()[..., 0]
     theta = batch.ideal[..., 0]
-    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
+    base = batch.base_gain()
     la, lb = batch.leaders
     reach = base[:, None, :] + np.einsum("cm,nim->nci", combos, batch.term_value)
     ends, centres, sq = [], [], []
@@ -392,7 +435,7 @@ def _no_gain_reason(batch):
     return "no ratifiable deal leaves both leaders better off than no agreement"
 
 
-def _pick(batch, cand_x, cand_z, ev, obj):
+def _pick(batch, ev, obj):
     """Chosen candidate per scenario: the objective's argmax, or for no deal the likeliest deal."""
     n = batch.size
     rows = np.arange(n)
@@ -416,7 +459,7 @@ def _split_choice(batch, cand_x, ev, allowed):
     with np.errstate(invalid="ignore"):
         target = np.where(theta[:, 1] >= theta[:, 0], lo + beta * (hi - lo), hi - beta * (hi - lo))
     dist = np.where(inside, np.abs(x - target[:, None]), np.inf)
-    return np.argmin(dist, axis=1), np.isfinite(lo), target
+    return np.argmin(dist, axis=1), np.isfinite(lo)
 
 
 def _solve_crisp_1d(batch):
@@ -473,7 +516,7 @@ def _solve_textbook_crisp_1d(batch):
     w = batch.weights()
     gamma = batch.gamma
     root = np.sqrt(batch.effective_salience()[..., 0])
-    base = batch.effective_tolerance() ** gamma + batch.efficiency * batch.payment - batch.threat
+    base = batch.base_gain()
     joint = None
     obj = np.zeros(cand.shape)
     feasible = None
@@ -524,14 +567,14 @@ def _choose(batch, cand_x, cand_z, ev, ok, weights, needs, binary=False):
     if not binary:
         ev = _replace_joint(ev, np.where(ok, ev.joint, 0.0))
     if batch.solution_kind == "split":
-        pick, feasible, _ = _split_choice(batch, cand_x, ev, ok)
+        pick, feasible = _split_choice(batch, cand_x, ev, ok)
         best_prob = ev.joint.max(1)
         likeliest = np.argmax(ev.joint, 1)
         pick = np.where(feasible, pick, likeliest)
         feasible = feasible & (best_prob >= batch.min_probability)
     else:
         obj = _objective(ev, weights, needs, batch.min_probability, None if binary else ok, binary)
-        pick, feasible, best_prob = _pick(batch, cand_x, cand_z, ev, obj)
+        pick, feasible, best_prob = _pick(batch, ev, obj)
     x_best, z_best = cand_x[rows, pick], cand_z[rows, pick]
     chosen = evaluate(batch, x_best[:, None, :], z_best[:, None, :])
     return chosen, x_best, z_best, feasible, best_prob
@@ -659,8 +702,6 @@ def _assemble(batch, parts):
     if len(parts) == 1:
         chosen, x, z, feasible, best_prob = parts[0][1]
         return _finish(batch, chosen, x, z, feasible, best_prob, _no_gain_reason(batch))
-    from .support import Evaluation
-
     k, m = batch.n_issues, len(batch.term_names)
     x = np.zeros((n, k))
     z = np.zeros((n, m))
@@ -685,7 +726,7 @@ def solve_batch(batch: ScenarioBatch, chunk: int | None = None) -> Result:
     batch : ScenarioBatch
         N scenarios.
     chunk : int, optional
-        Scenarios per chunk (default: sized to keep temporaries near 3 million elements).
+        Scenarios per chunk (default: sized to keep temporaries near ``_CHUNK_ELEMENTS``, one million, elements).
 
     Returns
     -------
@@ -703,12 +744,7 @@ def solve_batch(batch: ScenarioBatch, chunk: int | None = None) -> Result:
     if n <= chunk:
         return _solve_rows(batch)
     results = [_solve_rows(batch.take(slice(i, i + chunk))) for i in range(0, n, chunk)]
-    return _concat_results(batch, results)
-
-
-def _concat_results(batch, results):
-    fields = {f: np.concatenate([getattr(r, f) for r in results]) for f in Result.__dataclass_fields__ if f != "batch"}
-    return Result(batch=batch, **fields)
+    return Result.concatenate(results, batch)
 
 
 def solve(scenario, chunk: int | None = None) -> Result:

@@ -122,7 +122,6 @@ def evaluate(batch, x, z=None, crisp: bool = False) -> Evaluation:
     batch = as_batch(batch)
     x, z = _prepare(batch, x, z)
     sal = batch.effective_salience()
-    tol = batch.effective_tolerance()
     if batch.n_issues == 1:  # |x - theta| sqrt(sigma): no squares and roots for one issue
         dist = np.abs(x[:, :, None, 0] - batch.ideal[:, None, :, 0]) * np.sqrt(sal[:, None, :, 0])
         loss = dist if batch.gamma == 1 else dist * dist
@@ -130,7 +129,7 @@ def evaluate(batch, x, z=None, crisp: bool = False) -> Evaluation:
         diff = x[:, :, None, :] - batch.ideal[:, None, :, :]
         dist2 = (sal[:, None] * diff * diff).sum(-1)
         loss = np.sqrt(dist2) if batch.gamma == 1 else dist2
-    base = tol**batch.gamma + batch.efficiency * batch.payment - batch.threat
+    base = batch.base_gain()
     gain = base[:, None, :] - loss
     if len(batch.term_names):
         gain = gain + np.einsum("ngm,nim->ngi", z, batch.term_value)

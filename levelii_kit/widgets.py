@@ -3,9 +3,10 @@
 :func:`explorer` returns an ``ipywidgets.VBox`` built by :class:`Explorer`. Every change of a slider or a
 switch re-solves the single scenario (``case.scenario_with(moves, strengths)`` then :func:`levelii_kit.solve`,
 a few milliseconds) and updates the same ``plotly.graph_objects.FigureWidget`` in place, inside
-``figure.batch_update()``: support for the proposal per constituency (bars coloured by side) on the left,
-each side's chance of ratifying and the chance of agreement on the right, and the outcome (the deal point, or
-"no deal" and the reason) above. A plain-text summary (an ``ipywidgets.HTML`` with escaped text and
+``figure.batch_update()``. The figure is the explorer's picture of :mod:`levelii_kit.plots.panel`, the same one
+the casebook's static what-if figures show: support for the proposal per constituency (bars coloured by side)
+on the left, each side's chance of ratifying and the chance of agreement on the right, and the outcome (the
+deal point, or "no deal" and the reason) above. A plain-text summary (an ``ipywidgets.HTML`` with escaped text and
 ``role="status"``) says the same in words, for screen readers and for the back row.
 
 It needs a kernel (JupyterLab, or ``levelii present SLUG`` with Voila); in the static HTML casebook the
@@ -26,14 +27,9 @@ import ipywidgets
 from ._protocol import STATIC_BUILD_ENV
 from .solver import Result, solve
 
-__all__ = ["STATIC_BUILD_ENV", "Explorer", "explorer", "chance_in_words", "SIDE_COLOURS", "AGREEMENT_COLOUR"]
+__all__ = ["Explorer", "chance_in_words", "explorer"]
 
-#: Bar colours of side A and side B (Okabe-Ito blue and vermillion: safe for colour-blind readers).
-SIDE_COLOURS = ("#0072B2", "#D55E00")
-#: Colour of the chance-of-agreement bar.
-AGREEMENT_COLOUR = "#444444"
-
-_LABEL_WIDTH = 40  # characters of a constituency label shown on the figure's axis
+_TITLE = "Support and the chance of agreement"
 _FIGURE_WIDTH = 1100  # pixels: Voila lays the page out while hidden, so autosize would fall back to 700
 _FIGURE_HEIGHT = 500
 
@@ -74,19 +70,9 @@ def _plain(text: Any) -> str:
     return " ".join(str(text).split())
 
 
-def _short(text: Any, width: int = _LABEL_WIDTH) -> str:
-    text = _plain(text)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
-
-
 def _esc(text: Any) -> str:
-    """Escape case text for plotly (which renders a subset of HTML in labels) and for HTML widgets."""
+    """Escape case text for HTML widgets."""
     return html.escape(_plain(text), quote=False)
-
-
-def _side_short(side) -> str:
-    """A side's label without its parenthesis, for a bar under the chart ("Soviet side")."""
-    return _short((side.label or side.name).split(" (")[0], 20)
 
 
 def _pct(p: float) -> str:
@@ -118,8 +104,8 @@ class Explorer:
         Move id to its switch; the tooltip gives the Sebenius category, who makes the move and its cost.
     figure : plotly.graph_objects.FigureWidget
         Traces 0 and 1: support per constituency of side A and side B (horizontal bars); trace 2: the chance
-        of ratification of each side and the chance of agreement. The annotation named ``"outcome"`` states
-        the outcome. The same object for the explorer's life.
+        of ratification of each side and the chance of agreement; trace 3: the outcome in words
+        (:func:`levelii_kit.plots.panel.panel_traces`). The same object for the explorer's life.
     summary : ipywidgets.HTML
         The result in words (escaped text, ``role="status"``, ``aria-live="polite"``).
     widget : ipywidgets.VBox
@@ -309,12 +295,8 @@ class Explorer:
                 labels.append(name)
         return labels
 
-    @staticmethod
-    def _chance(result: Result) -> float:
-        return float(result.probability[0]) if bool(result.agreed[0]) else 0.0
-
     def _describe(self, result: Result) -> str:
-        chance = self._chance(result)
+        chance = float(result.chance[0])
         sides = self.case.scenario.sides
         text = f"Chance of agreement: {_pct(chance)} ({chance_in_words(chance)}). "
         text += " ".join(
@@ -345,100 +327,22 @@ class Explorer:
             )
         return text
 
-    def _outcome_annotation(self, result: Result) -> str:
-        chance = self._chance(result)
-        if bool(result.agreed[0]):
-            head = f"<b>Deal</b>: {_esc(self._issue_text(result, scale=False))}"
-        else:
-            head = f"<b>No deal</b>: {_esc(result.reason[0])}"
-        return f"{head}  |  chance of agreement <b>{_pct(chance)}</b> ({chance_in_words(chance)})"
-
     # ----------------------------------------------------------------------------------- figure
-    def _axis_labels(self) -> list[str]:
-        cons = self.case.scenario.constituencies
-        labels = [_short(c.label or c.name) for c in cons]
-        if len(set(labels)) < len(labels):
-            labels = [f"{_short(c.label or c.name, _LABEL_WIDTH - len(c.name) - 3)} ({c.name})" for c in cons]
-        return [html.escape(label, quote=False) for label in labels]
+    def _panel(self, result: Result):
+        """The explorer's picture of ``result`` (drawn by :mod:`levelii_kit.plots.panel`)."""
+        from .plots import panel
+
+        return panel.panel_figure(panel.panel_data(self.case.scenario, result), _TITLE)
 
     def _make_figure(self):
         import plotly.graph_objects as go
-        from plotly.subplots import make_subplots
 
-        scenario = self.case.scenario
-        sides = scenario.sides
-        labels = self._axis_labels()
-        names = scenario.constituency_names
-        side_of = [s for s, side in enumerate(sides) for _ in side.constituencies]
-        self._rows = [[i for i, s in enumerate(side_of) if s == k] for k in range(2)]
-        base = make_subplots(
-            rows=1,
-            cols=2,
-            column_widths=[0.7, 0.3],
-            horizontal_spacing=0.08,
-            subplot_titles=("Support for the proposal, per constituency", "Chance of ratifying"),
-        )
-        for k, side in enumerate(sides):
-            rows = self._rows[k]
-            base.add_trace(
-                go.Bar(
-                    orientation="h",
-                    y=[labels[i] for i in rows],
-                    x=[0.0] * len(rows),
-                    name=_esc(side.label or side.name),
-                    legendgroup=side.name,
-                    marker={"color": SIDE_COLOURS[k]},
-                    text=[""] * len(rows),
-                    textposition="outside",
-                    cliponaxis=False,
-                    hoverinfo="text",
-                    hovertext=[""] * len(rows),
-                    meta={"side": side.name, "constituencies": [names[i] for i in rows]},
-                ),
-                row=1,
-                col=1,
-            )
-        base.add_trace(
-            go.Bar(
-                x=[_esc(_side_short(side)) for side in sides] + ["Agreement"],
-                y=[0.0, 0.0, 0.0],
-                marker={"color": [SIDE_COLOURS[0], SIDE_COLOURS[1], AGREEMENT_COLOUR]},
-                text=["", "", ""],
-                textposition="outside",
-                cliponaxis=False,
-                showlegend=False,
-                hoverinfo="text",
-                hovertext=["", "", ""],
-                meta={"bars": [side.name for side in sides] + ["agreement"]},
-            ),
-            row=1,
-            col=2,
-        )
-        base.update_xaxes(range=[0, 1.12], tickformat=".0%", title_text="support at the proposal", row=1, col=1)
-        base.update_yaxes(autorange="reversed", row=1, col=1)
-        base.update_yaxes(range=[0, 1.12], tickformat=".0%", row=1, col=2)
-        base.add_annotation(
-            name="outcome",
-            text="",
-            xref="paper",
-            yref="paper",
-            x=0.0,
-            y=1.09,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            align="left",
-            font={"size": 15},
-        )
-        base.update_layout(
-            width=_FIGURE_WIDTH,
-            height=_FIGURE_HEIGHT,
-            margin={"l": 10, "r": 20, "t": 80, "b": 90},
-            bargap=0.25,
-            legend={"orientation": "h", "x": 0.0, "y": -0.2, "xanchor": "left", "yanchor": "top"},
-            meta={"summary": ""},
-            template="plotly_white",
-        )
+        try:
+            start = solve(self.scenario())
+        except (ValueError, KeyError):  # the chapter's strengths cannot be solved: start from the case
+            start = solve(self.case.scenario)
+        base = self._panel(start)
+        base.update_layout(width=_FIGURE_WIDTH, height=_FIGURE_HEIGHT)
         try:
             return go.FigureWidget(base)
         except ImportError as exc:  # plotly raises this when anywidget is missing
@@ -447,38 +351,11 @@ class Explorer:
             ) from exc
 
     def _draw(self, result: Result) -> None:
-        b = result.batch
-        support = result.support[0]
-        seated = b.seated[0]
-        strength = b.strength[0]
-        blocking = b.blocking[0]
-        cons = self.case.scenario.constituencies
+        new = self._panel(result)
         fig = self.figure
         with fig.batch_update():
-            for k in range(2):
-                rows = self._rows[k]
-                trace = fig.data[k]
-                trace.x = [float(support[i]) for i in rows]
-                trace.text = [_pct(float(support[i])) if seated[i] else "not seated" for i in rows]
-                trace.marker.opacity = [1.0 if seated[i] else 0.35 for i in rows]
-                trace.hovertext = [
-                    f"{_esc(cons[i].label or cons[i].name)}<br>support {_pct(float(support[i]))}, "
-                    f"strength {float(strength[i]):.2f}"
-                    + (f", veto weight {float(blocking[i]):.2f}" if blocking[i] > 0 else "")
-                    + ("" if seated[i] else "<br>not seated: does not vote")
-                    for i in rows
-                ]
-            chance = self._chance(result)
-            bars = [float(result.side_probability[0, 0]), float(result.side_probability[0, 1]), chance]
-            fig.data[2].y = bars
-            fig.data[2].text = [_pct(p) for p in bars]
-            fig.data[2].hovertext = [
-                f"{_esc(side.label or side.name)} ratifies: {_pct(p)}"
-                for side, p in zip(self.case.scenario.sides, bars)
-            ] + [f"chance of agreement: {_pct(chance)}"]
-            for ann in fig.layout.annotations:
-                if ann.name == "outcome":
-                    ann.text = self._outcome_annotation(result)
+            for trace, drawn in zip(fig.data, new.data):
+                trace.update({k: v for k, v in drawn.to_plotly_json().items() if k not in ("type", "uid")})
             fig.layout.meta = {"summary": self._describe(result)}
         _sync_state(fig)
 

@@ -179,7 +179,10 @@ def test_whatif_keyboard_controls(book, tab, slug):
 
     buttons = page.locator(NATIVE_BUTTONS)
     assert buttons.count() == state["n_buttons"]
-    assert page.locator("#whatif-under-test + .cb-plot-controls [role=group]").get_attribute("aria-label") == "move set"
+    assert (
+        page.locator("#whatif-under-test + .cb-plot-controls [role=group]").get_attribute("aria-label")
+        == "moves switched on"
+    )
     page.keyboard.press("Tab")  # from the slider to the first button ...
     for _ in range(state["n_buttons"] - 1):
         page.keyboard.press("Tab")  # ... and on to the last

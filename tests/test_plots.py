@@ -386,10 +386,12 @@ def test_whatif_figure_controls_walk_the_whole_grid(whatif):
     }
     start = {"visible": [bool(t.visible) for t in fig.data], "layout": controls_only}
 
+    per = 4  # traces per state: side A bars, side B bars, chance bars, outcome line
+
     def shown(visible):
         on = [i for i, v in enumerate(visible) if v]
-        assert len(on) == 3 and on[0] % 3 == 0 and on == [on[0], on[0] + 1, on[0] + 2]
-        return divmod(on[0] // 3, n_steps)
+        assert len(on) == per and on[0] % per == 0 and on == list(range(on[0], on[0] + per))
+        return divmod(on[0] // per, n_steps)
 
     assert shown(start["visible"]) == (0, whatif["active"])
     controls = [("step", k) for k in range(n_steps)] + [("button", j) for j in range(n_sets)]
@@ -409,7 +411,7 @@ def test_whatif_figure_controls_walk_the_whole_grid(whatif):
 
 def test_whatif_figure_structure(whatif):
     fig = plots.whatif_figure(whatif)
-    assert len(fig.data) == 4 * 3 * 3
+    assert len(fig.data) == 4 * 3 * 4  # 4 move sets x 3 strengths x (A bars, B bars, chance bars, outcome)
     assert len(fig.layout.sliders) == 1 and len(fig.layout.sliders[0].steps) == 3
     assert len(fig.layout.updatemenus) == 1 and len(fig.layout.updatemenus[0].buttons) == 4
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == list(SETS)
@@ -418,10 +420,18 @@ def test_whatif_figure_structure(whatif):
     for control in list(fig.layout.sliders[0].steps) + list(fig.layout.updatemenus[0].buttons):
         assert control.method == "update"
         assert all(isinstance(key, str) and "." in key for key in control.args[1])  # never the title shorthand
-    indicators = [t for t in fig.data if t.type == "indicator"]
-    assert len(indicators) == 12 and indicators[3 * 3 + 1].value == 0.0 and indicators[1].value == 1.0
-    bars = [t for t in fig.data if t.type == "bar"]
-    assert list(bars[2].y) == approx(whatif["support"][0, 1, :3].tolist())
+    chances = [t for t in fig.data if t.type == "bar" and t.xaxis == "x2"]  # P_A, P_B, chance of agreement
+    assert len(chances) == 12
+    for j in range(4):
+        for k in range(3):
+            assert list(chances[3 * j + k].y) == approx(
+                [*whatif["side_probability"][j, k].tolist(), whatif["chance"][j, k]]
+            )
+    assert chances[3 * 3 + 1].y[2] == 0.0 and chances[1].y[2] == 1.0
+    side_a = [t for t in fig.data if t.type == "bar" and t.xaxis == "x" and t.legendgroup == "side0"]
+    assert list(side_a[1].x) == approx(whatif["support"][0, 1, :3].tolist())
+    lines = [t.text[0] for t in fig.data if t.type == "scatter"]
+    assert "No deal" in lines[3 * 3 + 1] and "Deal" in lines[1]
 
 
 # ------------------------------------------------------------------------------------------ figures (smoke)
@@ -459,7 +469,7 @@ FIGURES = {
     "waterfall_gross": (plots.waterfall_figure, 1),
     "heatmap": (plots.heatmap_figure, 4),
     "schelling": (plots.schelling_figure, 3),
-    "whatif": (plots.whatif_figure, 36),
+    "whatif": (plots.whatif_figure, 48),
     "power": (plots.power_figure, 3),
 }
 
@@ -552,9 +562,9 @@ def test_whatif_figure_works_in_static_html_without_a_kernel(whatif, tab, tmp_pa
     )
 
     def expect(j, k):
-        """Wait until exactly the three traces of state (j, k) are visible."""
-        first = 3 * (j * n_steps + k)
-        want = f"{first},{first + 1},{first + 2}"
+        """Wait until exactly the four traces of state (j, k) are visible."""
+        first = 4 * (j * n_steps + k)
+        want = ",".join(str(first + t) for t in range(4))
         page.wait_for_function(f"() => ({visible})().join(',') === '{want}'", timeout=5000)
 
     def slide(k):
@@ -578,7 +588,7 @@ def test_whatif_figure_works_in_static_html_without_a_kernel(whatif, tab, tmp_pa
         expect(*state)
     value = page.evaluate(
         "() => document.querySelector('.js-plotly-plot').data.filter(t => t.visible === true)"
-        ".find(t => t.type === 'indicator').value"
+        ".find(t => t.xaxis === 'x2').y[2]"
     )
     assert value == whatif["chance"][1, 1]
     menu = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.updatemenus[0].active")
