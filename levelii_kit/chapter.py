@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ._frames import labelled
 from ._protocol import RECORD_MIME, STATIC_BUILD_ENV
 from .casefile import Case, load_case
 from .errors import ParameterError
@@ -185,22 +186,35 @@ class Chapter:
         return self.case.scenario_with(self.default_moves + tuple(moves), merged)
 
     def comparison(self):
-        """Baseline against helped: ratification per side, chance of agreement, outcome, expected values."""
+        """Baseline against helped: ratification per side, chance of agreement, outcome, expected values.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Two rows, ``without the helping moves`` and ``with the helping moves``; columns
+            ``P_<side>``, ``chance``, ``outcome`` and ``E_<side>``, shown to readers with plain headers.
+        """
         import pandas as pd
 
-        res = solve(ScenarioBatch.from_scenarios([self.baseline, self.helped]))
-        b = res.batch
         rows = {}
-        for k, label in enumerate(("without the helping moves", "with the helping moves")):
-            row = {f"P({name} ratifies)": res.side_probability[k, s] for s, name in enumerate(b.side_names)}
-            row["chance of agreement"] = res.chance[k]
+        b = self.baseline_result.batch
+        for label, res in (
+            ("without the helping moves", self.baseline_result),
+            ("with the helping moves", self.helped_result),
+        ):
+            row = {f"P_{name}": float(res.side_probability[0, s]) for s, name in enumerate(b.side_names)}
+            row["chance"] = float(res.chance[0])
             row["outcome"] = (
-                ", ".join(f"{v:.3g}" for v in res.point[k]) if res.agreed[k] else f"no deal ({res.reason[k]})"
+                ", ".join(f"{v:.3g}" for v in res.point[0]) if res.agreed[0] else f"no deal ({res.reason[0]})"
             )
             for s, name in enumerate(b.side_names):
-                row[f"E({name}'s leader)"] = res.expected[k, s]
+                row[f"E_{name}"] = float(res.expected[0, s])
             rows[label] = row
-        return pd.DataFrame(rows).T
+        headers = {"chance": "Chance of agreement", "outcome": "Outcome"}
+        for name, side in zip(b.side_names, b.side_labels):
+            headers[f"P_{name}"] = f"Chance that {side} ratifies"
+            headers[f"E_{name}"] = f"Expected value for {side}'s leader"
+        return labelled(pd.DataFrame(rows).T, columns=headers)
 
 
 def setup(case_or_slug, strengths=None, moves=None, seed=0, **unknown) -> Chapter:

@@ -524,10 +524,10 @@ def test_figure_smoke_without_the_model(key, all_data, no_model):
 
 def test_figure_summaries_carry_the_golden_numbers(all_data, no_model):
     assert "[0.40, 0.60]" in plots.winset_figure(all_data["winset"]).layout.meta["summary"]
-    assert "x = 0.50" in plots.winset_figure(all_data["winset"]).layout.meta["summary"]
+    assert "the single issue = 0.50" in plots.winset_figure(all_data["winset"]).layout.meta["summary"]
     assert "no deal" in plots.winset_figure(all_data["winset_nodeal"]).layout.meta["summary"]
     curve = plots.ratification_curve_figure(all_data["ratification_curve"]).layout.meta["summary"]
-    assert "[0.40, 0.60]" in curve and "x = 0.50" in curve
+    assert "[0.40, 0.60]" in curve and "the single issue = 0.50" in curve
     gross = plots.waterfall_figure(all_data["waterfall_gross"])
     assert "break-even" in gross.layout.meta["summary"]
     assert any("break-even" in a.text for a in gross.layout.annotations)
@@ -537,7 +537,8 @@ def test_support_and_winset_figures_mark_vetoes(all_data, no_model):
     fig = plots.support_figure(all_data["support"])
     names = list(all_data["support"]["names"])
     west = fig.data[0]
-    i = list(west.x).index("west_german_coalition")
+    i = names.index("west_german_coalition")  # bars keep the constituencies' order; ticks show their labels
+    assert west.x[i].startswith("West German")
     assert west.marker.pattern.shape[i] == "/" and "veto" in west.text[i]
     assert sum(1 for s in fig.layout.shapes if s.type == "line") == 2  # one quota line per side
     assert len(names) == 12
