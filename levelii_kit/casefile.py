@@ -79,10 +79,11 @@ Unit = _number(0, 1)
 Point = Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)]
 
 
-#: A source's year: a four-digit year, optionally with a letter or a range ("1990", "2009b", "1995-96").
+#: A source's year: a four-digit year, optionally with a letter or a range ("1990", "2009b", "1995-96"), or
+#: "n.d." (no date), the author-date convention for an undated web page.
 YearValue = (
     Annotated[int, Strict(), Field(ge=1000, le=2999)]
-    | Annotated[str, Strict(), Field(pattern=r"^[12][0-9]{3}([a-z]|[-\u2013][0-9]{2,4})?$")]
+    | Annotated[str, Strict(), Field(pattern=r"^([12][0-9]{3}([a-z]|[-\u2013][0-9]{2,4})?|n\.d\.)$")]
 )
 #: Page numbers or a chapter reference, as text ("427-460", "ch. 21") or a single page number.
 PagesValue = Annotated[int, Strict(), Field(ge=1)] | Annotated[Text, Field(min_length=1)]
