@@ -412,7 +412,7 @@ class CaseMove:
 
     @property
     def category(self) -> str:
-        """The Sebenius category the intervention type declares."""
+        """The family the intervention type declares (the casebook's grouping of Sebenius's examples)."""
         return self.move.category
 
 
