@@ -3,8 +3,8 @@
 A chapter (``cases/<slug>/<slug>.ipynb``) has a cell tagged ``parameters`` (papermill) with three names:
 
 * ``strengths``: a mapping of constituency name to a strength (>= 0) overriding the case file;
-* ``moves``: ``None`` (every helping move of the case) or a list of move ids, the moves switched on in the
-  chapter's "with help" scenario;
+* ``moves``: ``None`` (every helping move of the case: ``role: help`` and not ``default``) or a list of move ids,
+  the moves switched on in the chapter's "with help" scenario;
 * ``seed``: a non-negative integer, the only source of randomness.
 
 papermill does not validate parameters, so :func:`setup` does, at once, and raises :class:`ParameterError`
@@ -85,7 +85,9 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
     strengths : mapping of str to float, optional
         Constituency name to strength (>= 0).
     moves : list of str or None
-        Move ids switched on in the helped scenario; ``None`` means every non-default move.
+        Move ids switched on in the helped scenario; ``None`` means every helping move (``role: help``) that is
+        not already on in the baseline (``default: true``). Moves marked ``context`` or ``harm`` are never
+        chosen by default, but can be named here.
     seed : int
         Non-negative integer.
     **unknown
@@ -128,7 +130,7 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
             raise ParameterError(f"parameter 'strengths': {key} must be a finite number >= 0, got {value!r}")
         clean[key] = float(value)
     if moves is None:
-        chosen = tuple(m.id for m in case.moves if not m.default)
+        chosen = tuple(m.id for m in case.moves if m.role == "help" and not m.default)
     else:
         if isinstance(moves, str) or not isinstance(moves, (list, tuple)):
             raise ParameterError(f"parameter 'moves': expected a list of move ids or None, got {moves!r}")

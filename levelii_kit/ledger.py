@@ -1,4 +1,6 @@
-"""The helper's ledger: why helping the other side pays (model.md 3.10; Sebenius 2013; Putnam 1988 H8).
+"""The helper's ledger: why helping the other side pays (model.md 3.10; Sebenius 2013; Putnam 1988).
+
+Putnam argues that each Level I negotiator has an interest in enlarging the other side's win-set.
 
 For helper :math:`A` and a set :math:`I` of interventions, with :math:`d_0 = ` solve(S) and
 :math:`d_1 = ` solve(I(S)), probabilities :math:`P_0, P_1` (0 for no deal), leader surpluses
@@ -226,7 +228,7 @@ def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int |
 
     References
     ----------
-    Sebenius (2013); Putnam (1988) H8; Shapley (1953); model.md 3.10, P-12, P-13.
+    Sebenius (2013); Putnam (1988) on enlarging the other side's win-set; Shapley (1953); model.md 3.10, P-12, P-13.
 
     Examples
     --------

@@ -61,9 +61,9 @@ def whatif_data(
     --------
     >>> from levelii_kit import load_case
     >>> d = whatif_data(load_case("two_level_basics"), "B_hawk", [0, 3],
-    ...                 {"no help": [], "B's hawks hold a veto": ["their_hawk_veto"]})
+    ...                 {"B's hawks hold a veto": [], "...and A mollifies them": ["mollify_their_hawk"]})
     >>> d["outcome"][..., 0].round(6).tolist(), d["chance"].tolist()
-    ([[0.5, 0.55], [0.55, 0.55]], [[1.0, 1.0], [1.0, 1.0]])
+    ([[0.55, 0.55], [0.5, 0.5]], [[1.0, 1.0], [1.0, 1.0]])
     """
     case = _case_of(case_or_chapter)
     params = getattr(case_or_chapter, "params", None)
