@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
 
 from ._protocol import CASES_ENV
+from ._text import humanize
 from .constituency import Constituency
 from .deal import Issue, Term
 from .errors import CaseError
@@ -813,7 +814,10 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
     k = len(spec.issues)
     sides = []
     try:
-        issues = tuple(Issue(i.name, i.label, i.low, i.high, i.low_label, i.high_label, i.linked) for i in spec.issues)
+        issues = tuple(
+            Issue(i.name, i.label or humanize(i.name), i.low, i.high, i.low_label, i.high_label, i.linked)
+            for i in spec.issues
+        )
         for s in spec.sides:
             r = s.rule
             fields = {
@@ -834,12 +838,12 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
                     payment=c.payment,
                     efficiency=c.efficiency,
                     seated=c.seated,
-                    label=c.label or c.name,
+                    label=c.label or humanize(c.name),
                 )
                 for c in s.constituencies
             )
-            sides.append(Side(s.name, members, s.leader, rule, s.label or s.name))
-        terms = tuple(Term(t.name, t.label or t.name, t.values, t.costs, t.state) for t in spec.terms)
+            sides.append(Side(s.name, members, s.leader, rule, s.label or humanize(s.name)))
+        terms = tuple(Term(t.name, t.label or humanize(t.name), t.values, t.costs, t.state) for t in spec.terms)
         sol = spec.model.solution
         if sol.type == "SplitZOPA":
             solution = SplitZOPA(0.5 if sol.beta is None else sol.beta)
@@ -870,14 +874,16 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         }
         if mv.cost is not None:
             kwargs["cost"] = mv.cost
-        kwargs["label"] = mv.label or mv.id
+        kwargs["label"] = mv.label or humanize(mv.id)
         try:
             move = cls(**kwargs)
             move.apply(scenario)
         except (ValueError, KeyError) as exc:
             problems.append(Problem(name, f"interventions[{mi}]", str(exc).strip("'\"")))
             continue
-        moves.append(CaseMove(mv.id, mv.label or mv.id, move, mv.happened, tuple(mv.sources), mv.default, mv.role))
+        moves.append(
+            CaseMove(mv.id, mv.label or humanize(mv.id), move, mv.happened, tuple(mv.sources), mv.default, mv.role)
+        )
     if problems:
         return None
     teaching = types.MappingProxyType(

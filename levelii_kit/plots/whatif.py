@@ -77,7 +77,10 @@ def whatif_data(
         raise ValueError(f"strengths of {name!r} must be finite and >= 0")
     defaults = [m.id for m in case.moves if m.default]
     if move_sets is None:
-        move_sets = {"no help": [], "all helping moves": [m.id for m in case.moves if not m.default]}
+        move_sets = {
+            "no help": [],
+            "all helping moves": [m.id for m in case.moves if not m.default and m.role == "help"],
+        }
     if not move_sets:
         raise ValueError("give at least one move set")
     labels = [str(k) for k in move_sets]
