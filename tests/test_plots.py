@@ -209,7 +209,13 @@ def test_waterfall_data_probability_golden():
 def test_waterfall_data_gross_golden():
     led = helper_ledger(cost=0.02)
     d = plots.waterfall_data(led, measure="gross")
-    assert d["labels"] == ["E without the moves", "mollify", "E with the moves", "cost: mollify", "net, after costs"]
+    assert d["labels"] == [
+        "expected value without the moves",
+        "mollify",
+        "expected value with the moves",
+        "cost: mollify",
+        "net, after costs",
+    ]
     assert d["values"] == approx([-0.6, 0.1, -0.5, -0.02, -0.52])
     assert d["measures"] == ["absolute", "relative", "total", "relative", "total"]
     assert d["kinds"] == ["baseline", "move", "total", "cost", "net"]
@@ -230,7 +236,7 @@ def test_waterfall_data_real_case_adds_up(basics):
     assert d["before"] + moves_sum == pytest.approx(d["after"], abs=1e-12)
     assert d["values"][-1] == pytest.approx(d["after"] - led.cost, abs=1e-12)
     assert d["labels"][4:] == [
-        "E with the moves",
+        "expected value with the moves",
         "cost: Mollify B's hawks",
         "cost: Strengthen B's doves",
         "net, after costs",
