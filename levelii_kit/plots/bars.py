@@ -198,8 +198,8 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
         else f"the hard veto of {', '.join(n for n, b in zip(labels, bites) if b)} bites"
     )
     summary = (
-        f"{lead}, the weighted support of the {sides[0]} is {_pct(share[0])} against a quota of "
-        f"{_pct(quota[0])} (P = {_num(prob[0])}) and that of the {sides[1]} is {_pct(share[1])} against "
+        f"{lead}, weighted support is {_pct(share[0])} on {sides[0]} against a quota of "
+        f"{_pct(quota[0])} (P = {_num(prob[0])}) and {_pct(share[1])} on {sides[1]} against "
         f"{_pct(quota[1])} (P = {_num(prob[1])}), a chance of agreement of {_num(data['chance'])}; "
         f"{bite_text}."
     )

@@ -286,7 +286,7 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
         subplot_titles=(
             _esc(f"outcome ({_short(issue, 50)})"),
             "chance of agreement (both sides ratify)",
-            _esc(f"expected value for the leader of the {_short(a, 40)}"),
+            _esc(f"expected value for the leader: {_short(a, 40)}"),
         ),
     )
     fig.add_trace(
@@ -382,7 +382,7 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
     summary = (
         f"As the strength of {data['label']} goes from {s[lo]:g} to {s[hi]:g}, {moves} "
         f"(no deal at {int((~agreed).sum())} of {s.size} strengths), the chance of agreement goes from "
-        f"{_num(data['p_ab'][lo])} to {_num(data['p_ab'][hi])} and the expected value for the leader of the {a} from "
+        f"{_num(data['p_ab'][lo])} to {_num(data['p_ab'][hi])} and the expected value for the leader ({a}) from "
         f"{_num(data['expected_a'][lo], 3)} to {_num(data['expected_a'][hi], 3)}."
     )
     return _style(fig, _esc(f"The Schelling curve: what the strength of {_short(data['label'], 60)} does"), summary)

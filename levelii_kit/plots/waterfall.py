@@ -166,15 +166,15 @@ def waterfall_figure(data: Mapping[str, Any]) -> go.Figure:
             connector=dict(line=dict(color=_GREY, width=1, dash="dot")),
         )
     )
-    helper = f"the {_side_phrase(data['helper_label'])}"
+    helper = _side_phrase(data["helper_label"])
     shares = "; ".join(f"{n} {v:+.{digits}f}" for n, v, k in zip(data["labels"], values, data["kinds"]) if k == "move")
     if gross:
-        title = _esc(f"The helper's ledger: the expected value for the leader of {_short(helper, 50)}")
+        title = _esc(f"The helper's ledger: expected value for the helper's leader ({_short(helper, 40)})")
         ytitle = "expected value of the helper's leader"
         summary = (
-            f"The moves take the expected value for the leader of {helper} from {_num(data['before'], 3)} to "
+            f"The moves take the expected value for the helper's leader ({helper}) from {_num(data['before'], 3)} to "
             f"{_num(data['after'], 3)}, a gross gain of {_num(data['gross'], 3)} (the break-even price), "
-            f"cost {helper} {_num(data['cost'], 3)} and leave a net gain of {_num(data['net'], 3)}"
+            f"cost the helper {_num(data['cost'], 3)} and leave a net gain of {_num(data['net'], 3)}"
             + (f" (Shapley shares: {shares})." if shares else ".")
         )
         fig.add_annotation(

@@ -178,7 +178,7 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[high[i] - low[i] for i in idx],
                 base=[low[i] for i in idx],
                 orientation="h",
-                name=f"acceptable to the constituencies of the {_esc(sides[s])}",
+                name=f"acceptable to constituencies: {_esc(sides[s])}",
                 width=[0.15 + 0.7 * max(strength[i], 0) / biggest for i in idx],
                 marker=dict(
                     color=SIDE_COLOURS[s],
@@ -203,10 +203,10 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[b - a for a, b in ivs],
                 base=[a for a, _ in ivs],
                 orientation="h",
-                name=f"win-set of the {_esc(sides[s])}: {_intervals_text(ivs)}",
+                name=f"win-set, {_esc(sides[s])}: {_intervals_text(ivs)}",
                 width=0.7,
                 marker=dict(color=SIDE_COLOURS[s], pattern=dict(shape="."), line=dict(color=_INK, width=1)),
-                hovertext=[f"win-set of the {_esc(sides[s])}: [{a:.3f}, {b:.3f}]" for a, b in ivs],
+                hovertext=[f"win-set, {_esc(sides[s])}: [{a:.3f}, {b:.3f}]" for a, b in ivs],
                 hoverinfo="text",
             )
         )
@@ -290,8 +290,8 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
     else:
         end = f"there is no deal ({data['reason']})"
     summary = (
-        f"Crisp acceptable intervals on {issue}: the win-set of the {sides[0]} is "
-        f"{_intervals_text(ws[0])}, that of the {sides[1]} is {_intervals_text(ws[1])}, the ZOPA is "
+        f"Crisp acceptable intervals on {issue}: the win-set is {_intervals_text(ws[0])} for {sides[0]} "
+        f"and {_intervals_text(ws[1])} for {sides[1]}, the ZOPA is "
         f"{_intervals_text(zopa)} and {end}."
     )
     title = f"Win-sets and the ZOPA on {_esc(_short(issue, 60))}"
