@@ -186,9 +186,6 @@ def _context(case: Case, sizes: tuple[int, ...]) -> dict:
         "issues": scenario.issues,
         "sides": [{"name": s.name, "label": side_labels[s.name]} for s in scenario.sides],
         "roles": roles,
-        "roles_by_side": {
-            s.name: [r for r in roles if r["role"].side == s.name and not r["role"].third_party] for s in scenario.sides
-        },
         "session": session,
         "group_size": group_size,
         "steps": steps,
