@@ -170,10 +170,10 @@ def print_pdf(
     out = Path(out)
     if not source.is_file():
         raise PdfError(f"{source}: no such HTML file")
+    paper = _paper(paper)
     chromium = Path(chromium) if chromium is not None else CHROMIUM
     if not chromium.exists():
         raise PdfError(f"Chromium not found at {chromium}: install Debian's chromium (make browser-tools)")
-    paper = _paper(paper)
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
