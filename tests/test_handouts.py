@@ -83,6 +83,12 @@ def test_each_brief_article_holds_its_role_only(slug):
         for other in case.roles:
             if other.id != r.id:
                 assert not any(s in page for s in snippets(other)), (r.id, other.id)
+    cover = norm(by_id["cover"].get_text(" "))
+    for r in case.roles:  # sources: ids on the brief, full citations on the instructor's cover sheet
+        ids = [norm(code.get_text()) for code in by_id[f"role-{r.id}"].select(".sources-ids code")]
+        assert ids == list(r.sources)
+        for sid in r.sources:
+            assert norm(next(s.citation for s in case.sources if s.id == sid)) in cover
     everywhere_else = norm(" ".join(by_id[k].get_text(" ") for k in by_id if not k.startswith("role-")))
     for r in case.roles:  # no brief leaks onto the cover sheet, the general page or the forms
         assert not any(s in everywhere_else for s in snippets(r)), r.id

@@ -4,11 +4,12 @@ One PDF per case, printed through headless Chromium (:mod:`levelii_kit.book.pdf`
 
 1. the instructor's cover sheet: the session plan (timing, group size, logistics, what to collect), the
    roles with their place at or behind the table, a roster of roles to groups, the case's moves for coding
-   the outcomes afterwards and the debrief questions;
+   the outcomes afterwards, the full citations of the sources behind the briefs and the debrief questions;
 2. a page of general instructions for every participant: the issue, who is in the room, how the session
    runs (nothing confidential);
 3. each role's confidential brief (``teaching.roles`` of the case file), starting on a new page, headed
-   by the role's title, holding that role's brief and nothing of any other role's;
+   by the role's title, holding that role's brief and nothing of any other role's; its sources are named by
+   id (full citations are on the cover sheet, because some titles give away how the story ended);
 4. an outcome form for each group: the deal's point on the issue, the terms and moves agreed, whether each
    side ratified, and signatures.
 
@@ -172,10 +173,15 @@ def _context(case: Case, sizes: tuple[int, ...]) -> dict:
                 "side_label": "" if role.third_party else side_labels[role.side],
                 "place": place,
                 "speaks_for": speaks_for,
-                "sources": [sources[sid] for sid in role.sources],
+                "sources": [sources[sid] for sid in role.sources],  # ids on the brief, citations on the cover
                 "reservation": list(zip(scenario.issues, role.reservation)) if role.reservation else [],
             }
         )
+    used = {}
+    for role in case.roles:
+        for sid in role.sources:
+            used.setdefault(sid, []).append(role.title)
+    brief_sources = [(sources[sid], titles) for sid, titles in used.items()]
     clock, steps = 0, []
     for step in session.timing if session else ():
         steps.append({"start": clock, "end": clock + step.minutes, "step": step})
@@ -186,6 +192,7 @@ def _context(case: Case, sizes: tuple[int, ...]) -> dict:
         "issues": scenario.issues,
         "sides": [{"name": s.name, "label": side_labels[s.name]} for s in scenario.sides],
         "roles": roles,
+        "brief_sources": brief_sources,
         "session": session,
         "group_size": group_size,
         "steps": steps,
