@@ -118,6 +118,8 @@ def print_pdf(
     footer: str | None = None,
     prefer_css_page_size: bool = False,
     outline: bool = True,
+    media: str = "print",
+    viewport_width: int = 1000,
     timeout: float = 60.0,
     chromium: Path | None = None,
 ) -> PdfResult:
@@ -145,6 +147,12 @@ def print_pdf(
         Let the page's ``@page`` rule decide the paper size.
     outline : bool
         Add PDF bookmarks from the headings and tag the PDF (structure for screen readers).
+    media : str
+        CSS media type the page is laid out for before printing: ``"print"`` (stylesheets with
+        ``media="print"`` apply) or ``"screen"``.
+    viewport_width : int
+        Width in CSS pixels of the window the page is loaded in; responsive figures size themselves to it
+        before the print layout applies.
     timeout : float
         Seconds to wait for the page to load, its fonts and its plotly figures.
     chromium : pathlib.Path, optional
@@ -171,6 +179,8 @@ def print_pdf(
     if not source.is_file():
         raise PdfError(f"{source}: no such HTML file")
     paper = _paper(paper)
+    if media not in ("print", "screen"):
+        raise PdfError(f"unknown media {media!r}; expected 'print' or 'screen'")
     chromium = Path(chromium) if chromium is not None else CHROMIUM
     if not chromium.exists():
         raise PdfError(f"Chromium not found at {chromium}: install Debian's chromium (make browser-tools)")
@@ -201,13 +211,13 @@ def print_pdf(
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=_ARGS)
             try:
-                context = browser.new_context()
+                context = browser.new_context(viewport={"width": viewport_width, "height": 1400})
                 context.route("**/*", route)
                 page = context.new_page()
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.goto(source.resolve().as_uri(), wait_until="load", timeout=timeout * 1000)
-                page.emulate_media(media="print")
+                page.emulate_media(media=media)
                 page.wait_for_function(_PLOTS_DRAWN, arg=PLOT_SELECTOR, timeout=timeout * 1000, polling=100)
                 page.evaluate(_FONTS_AND_FRAMES)
                 page.pdf(
