@@ -295,3 +295,25 @@ def test_print_pdf_errors_are_one_line(tmp_path):
     (tmp_path / "a.html").write_text("<p>x</p>")
     with pytest.raises(PdfError, match=r"unknown paper size 'B7'; expected one of \['A4'"):
         print_pdf(tmp_path / "a.html", tmp_path / "x.pdf", paper="B7")
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("handouts")
+def test_print_pdf_works_beside_an_open_playwright_session_and_inside_an_event_loop(browser, tmp_path):
+    """The whole test run keeps a sync Playwright session open (the `browser` fixture), and a Jupyter kernel
+    runs an asyncio loop: Playwright's sync API refuses both in the calling thread, so print_pdf uses its own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert browser.is_connected()
+    page = tmp_path / "p.html"
+    page.write_text("<!DOCTYPE html><html><body><p>Printed beside another session</p></body></html>")
+    first = print_pdf(page, tmp_path / "one.pdf")
+
+    async def in_a_loop():
+        return print_pdf(page, tmp_path / "two.pdf")
+
+    # a thread of our own for asyncio.run: this thread's loop is already Playwright's
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(asyncio.run, in_a_loop()).result()
+    assert first.path.read_bytes()[:5] == b"%PDF-" and second.path.read_bytes()[:5] == b"%PDF-"
