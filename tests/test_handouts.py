@@ -139,7 +139,6 @@ def test_cover_sheet_plans_the_class_from_the_session():
 # ------------------------------------------------------------------ PDF (Chromium)
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
-    pytest.importorskip("pypdf")
     out = tmp_path_factory.mktemp("handouts")
     built = {}
     for slug in SLUGS:
@@ -255,7 +254,6 @@ PLOTLY_JS = Path(__import__("plotly").__file__).parent / "package_data" / "plotl
 @pytest.mark.browser
 @pytest.mark.xdist_group("handouts")
 def test_print_pdf_waits_for_plotly_and_blocks_outside_requests(tmp_path):
-    pytest.importorskip("pypdf")
     (tmp_path / "plotly.min.js").write_bytes(PLOTLY_JS.read_bytes())
     page = tmp_path / "fig.html"
     page.write_text(
