@@ -62,8 +62,10 @@ from .._protocol import (
     ALWAYS_REMOVED_TAGS,
     BOXED_TAGS,
     CAPTION_TAG,
+    EXERCISE_MIME,
     INJECTED_PARAMETERS_TAG,
     PLOTLY_MIME,
+    PREDICTION_MIME,
     RECORD_MIME,
     STUDENT_REMOVED_TAGS,
     WIDGET_MIME,
@@ -81,6 +83,8 @@ __all__ = [
 #: nbconvert's output priority: the plotly JSON must be listed, or nbconvert drops it.
 DISPLAY_PRIORITY = [
     WIDGET_MIME,
+    EXERCISE_MIME,
+    PREDICTION_MIME,
     PLOTLY_MIME,
     "application/javascript",
     "text/html",
@@ -173,6 +177,7 @@ class CasebookPreprocessor(Preprocessor):
                         o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")
                     ]
                 cell.outputs = self._replace_widgets(cell.outputs)
+                cell.outputs = self._render_forms(cell.outputs, self.edition)
                 caption = original[index + 1] if index + 1 < len(original) else None
                 for output in cell.outputs:
                     data = output.get("data") or {}
@@ -204,6 +209,24 @@ class CasebookPreprocessor(Preprocessor):
                 kept.append(nbformat.v4.new_output("display_data", data={"text/markdown": _WIDGET_NOTE}))
                 noted = True
         return kept
+
+    @staticmethod
+    def _render_forms(outputs: list[Any], edition: str) -> list[Any]:
+        """Exercises and predictions (their JSON outputs) become the HTML forms of :mod:`levelii_kit.book.selfstudy`."""
+        from .selfstudy import exercise_html, prediction_html
+
+        out = []
+        for output in outputs:
+            data = output.get("data") or {}
+            if EXERCISE_MIME in data:
+                html_text = exercise_html(data[EXERCISE_MIME], edition)
+            elif PREDICTION_MIME in data:
+                html_text = prediction_html(data[PREDICTION_MIME], edition)
+            else:
+                out.append(output)
+                continue
+            out.append(nbformat.v4.new_output("display_data", data={"text/html": html_text}))
+        return out
 
     @staticmethod
     def _figure_info(spec, output, cell, caption, student) -> dict[str, Any]:
