@@ -117,16 +117,21 @@ def test_no_network_references_and_local_assets_exist(site):
 
 
 def test_one_plotly_js_per_edition(site):
-    from plotly.offline import get_plotlyjs
+    """One plotly.min.js per edition: the partial bundle of the fixture's one trace type (issue 11), deferred."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-    size = len(get_plotlyjs().encode())
+    full = len(get_plotlyjs().encode())
     for edition in EDITIONS:
         scripts = sorted(p.name for p in (site.out / edition).rglob("*.js"))
-        assert scripts == ["casebook.js", "plotly.min.js"]
-        assert (site.out / edition / "plotly.min.js").stat().st_size == size
+        assert scripts == ["casebook.js", "minisearch.js", "plotly.min.js", "search-index.js", "search.js"]
+        bundle = (site.out / edition / "plotly.min.js").read_text(encoding="utf-8")
+        assert bundle.startswith(f"/* plotly.js v{get_plotlyjs_version()} (partial bundle: scatter)")
+        assert len(bundle.encode()) < 0.3 * full
         for slug in SLUGS:
             page = parse(site.out / edition / f"{slug}.html")
-            assert [a["src"] for a in page.find("script") if a.get("src")] == ["plotly.min.js", "casebook.js"]
+            tags = [a for a in page.find("script") if a.get("src")]
+            assert [a["src"] for a in tags] == ["plotly.min.js", "casebook.js", "search.js"]
+            assert all("defer" in a for a in tags), "no script may block the first paint"
     assert len(list(site.out.rglob("plotly*.js"))) == len(EDITIONS)
 
 
@@ -528,7 +533,7 @@ def test_preprocessor_student_edition():
     output = nb.cells[1].outputs
     assert len(output) == 1, "stderr is dropped in the student edition"
     info = output[0].metadata["casebook"]
-    assert info == {"title": "figure 1", "describedby": f"cell-id={nb.cells[2].id}"}
+    assert info == {"title": "figure 1", "describedby": f"cell-id={nb.cells[2].id}", "number": 1}
     assert res["casebook_warnings"] == ["figure 1 has no title; add layout.title"]
     assert "widgets" not in nb.metadata
 

@@ -359,7 +359,7 @@ def render_chapter(
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return add_heading_ids(_drop_needless_tab_stops(body)), list(pre.get("casebook_warnings", []))
+    return _drop_needless_tab_stops(add_heading_ids(body)), list(pre.get("casebook_warnings", []))
 
 
 def chapter_download_paths(slug: str) -> dict[str, str]:
