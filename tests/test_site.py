@@ -624,3 +624,18 @@ def test_book_and_bibliography_helpers():
     assert [e.source.id for e in entries] == ["putnam1988", "sebenius2013", "tsebelis2002"]
     assert [c.slug for c in entries[0].chapters] == ["tiny_basics", "tiny_treaty"]
     assert entries[2].link is None and entries[0].link.startswith("https://")
+
+
+def test_launch_links_in_nbgitpuller_format(site):
+    """With a hub and a repository (site_support.LAUNCH), each chapter page links nbgitpuller's git-pull URL."""
+    expected = {
+        slug: "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fexample%2Flevelii"
+        f"&urlpath=lab%2Ftree%2Flevelii-casebook%2Fcases%2F{slug}%2F{slug}.ipynb&branch=main&targetPath=levelii-casebook"
+        for slug in SLUGS
+    }
+    for edition in EDITIONS:
+        for slug in SLUGS:
+            text = (site.out / edition / f"{slug}.html").read_text(encoding="utf-8")
+            hrefs = re.findall(r'<a class="cb-launch" href="([^"]+)"', text)
+            assert [h.replace("&amp;", "&") for h in hrefs] == [expected[slug]]
+        assert "cb-launch" not in (site.out / edition / "glossary.html").read_text(encoding="utf-8")
