@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
 
 from ._protocol import CASES_ENV
+from ._text import humanize
 from .constituency import Constituency
 from .deal import Issue, Term
 from .errors import CaseError
@@ -41,11 +42,13 @@ __all__ = [
     "Problem",
     "CaseMove",
     "Source",
+    "format_citation",
     "Fact",
     "load_case",
     "cases_dir",
     "list_cases",
     "MAX_BYTES",
+    "ROLES",
 ]
 
 #: Largest case file accepted.
@@ -70,10 +73,26 @@ def _number(lo=None, hi=None, lo_open=False):
     return Annotated[Annotated[int, Strict()] | Annotated[float, Strict()], Field(allow_inf_nan=False, **kwargs)]
 
 
+#: What a move is to the chapter: ``help`` (a helping move the helper chooses; the default), ``context`` (something
+#: that happens to the situation rather than a move the helper chooses, e.g. the other side's hawks winning a veto)
+#: or ``harm`` (a move that hurts, e.g. a gloat or an inflaming statement). Only ``help`` moves that are not
+#: ``default`` make up a chapter's "with help" scenario (:func:`levelii_kit.chapter.check_parameters`).
+ROLES = ("help", "context", "harm")
+
 Finite = _number()
 NonNeg = _number(0)
 Unit = _number(0, 1)
 Point = Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)]
+
+
+#: A source's year: a four-digit year, optionally with a letter or a range ("1990", "2009b", "1995-96"), or
+#: "n.d." (no date), the author-date convention for an undated web page.
+YearValue = (
+    Annotated[int, Strict(), Field(ge=1000, le=2999)]
+    | Annotated[str, Strict(), Field(pattern=r"^([12][0-9]{3}([a-z]|[-\u2013][0-9]{2,4})?|n\.d\.)$")]
+)
+#: Page numbers or a chapter reference, as text ("427-460", "ch. 21") or a single page number.
+PagesValue = Annotated[int, Strict(), Field(ge=1)] | Annotated[Text, Field(min_length=1)]
 
 
 class _Model(BaseModel):
@@ -84,7 +103,14 @@ class SourceSpec(_Model):
     """A source as written in the case file: an id, the citation and an optional web address."""
 
     id: SourceId
-    citation: Annotated[Text, Field(min_length=3)]
+    citation: Annotated[Text, Field(min_length=3)] | None = None
+    # --- structured citation (all optional for the loader; the repository's own cases give author, title, year)
+    author: Annotated[Text, Field(min_length=1)] | None = None
+    title: Annotated[Text, Field(min_length=1)] | None = None
+    year: YearValue | None = None
+    publisher: Annotated[Text, Field(min_length=1)] | None = None
+    container: Annotated[Text, Field(min_length=1)] | None = None
+    pages: PagesValue | None = None
     url: Annotated[Text, Field(pattern=r"^https?://\S+$")] | None = None
 
 
@@ -194,6 +220,7 @@ _COMMON = {
     "sources": (list[SourceId], []),
     "category": (Literal[CATEGORIES] | None, None),
     "default": (Annotated[bool, Strict()], False),
+    "role": (Literal[ROLES], "help"),  # type: ignore[valid-type]
 }
 
 
@@ -294,11 +321,80 @@ class Problem:
 
 @dataclass(frozen=True)
 class Source:
-    """A source: id, citation and (optional) URL."""
+    """A source: id, citation and (optional) URL, with the structured fields the citation was made from.
+
+    Attributes
+    ----------
+    id : str
+    citation : str
+        The full reference as text: as written in the case file, or composed by :func:`format_citation` from
+        the structured fields when the case file gives none.
+    url : str or None
+        The publisher's, archive's or library's own address, if any.
+    author, title, year, publisher, container, pages : str or None
+        The structured citation (``container``: the journal, book or site the item appears in). ``year`` is
+        kept as text (``"1990"``, ``"2009b"``).
+    """
 
     id: str
     citation: str
     url: str | None = None
+    author: str | None = None
+    title: str | None = None
+    year: str | None = None
+    publisher: str | None = None
+    container: str | None = None
+    pages: str | None = None
+
+
+def format_citation(author=None, title=None, year=None, publisher=None, container=None, pages=None) -> str:
+    """Compose a reference from structured fields: ``Author (Year). Title. Container: pages. Publisher.``
+
+    The layout follows the author-date style the case files use (e.g. Putnam 1988 as in the README's
+    references). Missing fields are left out.
+
+    Parameters
+    ----------
+    author, title, publisher, container : str, optional
+    year : str or int, optional
+    pages : str or int, optional
+        Page numbers (``"427-460"``) or a chapter reference (``"ch. 11"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_citation("Putnam, R. D.", "Diplomacy and Domestic Politics", 1988,
+    ...                 container="International Organization 42(3)", pages="427-460")
+    'Putnam, R. D. (1988). Diplomacy and Domestic Politics. International Organization 42(3): 427-460.'
+    >>> format_citation("Sarotte, M. E.", "1989: The Struggle to Create Post-Cold War Europe", 2009,
+    ...                 publisher="Princeton University Press")
+    'Sarotte, M. E. (2009). 1989: The Struggle to Create Post-Cold War Europe. Princeton University Press.'
+    """
+
+    def end(text):
+        text = str(text).strip()
+        return text if text.endswith((".", "?", "!")) else text + "."
+
+    parts = []
+    if author and year is not None:
+        parts.append(f"{str(author).strip()} ({year}).")
+    elif author:
+        parts.append(end(author))
+    elif year is not None:
+        parts.append(f"({year}).")
+    if title:
+        parts.append(end(title))
+    page_text = None if pages is None else str(pages).strip()
+    if container:
+        parts.append(end(f"{str(container).strip()}: {page_text}" if page_text else str(container)))
+    elif page_text:
+        parts.append(end(page_text if page_text[:1].isalpha() else f"pp. {page_text}"))
+    if publisher:
+        parts.append(end(publisher))
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -314,7 +410,21 @@ class Fact:
 
 @dataclass(frozen=True)
 class CaseMove:
-    """A helping move of a case: the intervention plus its story."""
+    """A move of a case: the intervention plus its story.
+
+    Attributes
+    ----------
+    id, label : str
+    move : Intervention
+    happened : str
+        What happened, in the case file's words.
+    sources : tuple of str
+    default : bool
+        Already on in the chapter's baseline (it happened before the helping moves).
+    role : {"help", "context", "harm"}
+        ``help``: a helping move the helper chooses; ``context``: something that happens to the situation;
+        ``harm``: a move that hurts (see :data:`ROLES`).
+    """
 
     id: str
     label: str
@@ -322,10 +432,11 @@ class CaseMove:
     happened: str = ""
     sources: tuple[str, ...] = ()
     default: bool = False
+    role: str = "help"
 
     @property
     def category(self) -> str:
-        """The Sebenius category the intervention type declares."""
+        """The family the intervention type declares (the casebook's grouping of Sebenius's examples)."""
         return self.move.category
 
 
@@ -575,6 +686,9 @@ def _cross_check(data: dict, path: Path, problems, name):
         return set(seen)
 
     source_ids = ids("sources")
+    for i, src in _items(data, "sources"):
+        if not src.get("citation") and not src.get("title"):
+            bad(f"sources[{i}]", "give a citation, or the structured fields author, title and year")
     fact_ids = ids("facts")
     issue_names = ids("issues", "name")
     side_names = ids("sides", "name")
@@ -700,7 +814,10 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
     k = len(spec.issues)
     sides = []
     try:
-        issues = tuple(Issue(i.name, i.label, i.low, i.high, i.low_label, i.high_label, i.linked) for i in spec.issues)
+        issues = tuple(
+            Issue(i.name, i.label or humanize(i.name), i.low, i.high, i.low_label, i.high_label, i.linked)
+            for i in spec.issues
+        )
         for s in spec.sides:
             r = s.rule
             fields = {
@@ -721,12 +838,12 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
                     payment=c.payment,
                     efficiency=c.efficiency,
                     seated=c.seated,
-                    label=c.label or c.name,
+                    label=c.label or humanize(c.name),
                 )
                 for c in s.constituencies
             )
-            sides.append(Side(s.name, members, s.leader, rule, s.label or s.name))
-        terms = tuple(Term(t.name, t.label or t.name, t.values, t.costs, t.state) for t in spec.terms)
+            sides.append(Side(s.name, members, s.leader, rule, s.label or humanize(s.name)))
+        terms = tuple(Term(t.name, t.label or humanize(t.name), t.values, t.costs, t.state) for t in spec.terms)
         sol = spec.model.solution
         if sol.type == "SplitZOPA":
             solution = SplitZOPA(0.5 if sol.beta is None else sol.beta)
@@ -757,14 +874,16 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         }
         if mv.cost is not None:
             kwargs["cost"] = mv.cost
-        kwargs["label"] = mv.label or mv.id
+        kwargs["label"] = mv.label or humanize(mv.id)
         try:
             move = cls(**kwargs)
             move.apply(scenario)
         except (ValueError, KeyError) as exc:
             problems.append(Problem(name, f"interventions[{mi}]", str(exc).strip("'\"")))
             continue
-        moves.append(CaseMove(mv.id, mv.label or mv.id, move, mv.happened, tuple(mv.sources), mv.default))
+        moves.append(
+            CaseMove(mv.id, mv.label or humanize(mv.id), move, mv.happened, tuple(mv.sources), mv.default, mv.role)
+        )
     if problems:
         return None
     teaching = types.MappingProxyType(
@@ -785,7 +904,7 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         period=spec.period,
         summary=spec.summary,
         categories_shown=tuple(spec.categories_shown),
-        sources=tuple(Source(s.id, s.citation, s.url) for s in spec.sources),
+        sources=tuple(_source(s) for s in spec.sources),
         facts=tuple(Fact(f.id, f.text, tuple(f.sources), f.when, f.status) for f in spec.facts),
         timeline=tuple((t.when, t.fact) for t in spec.timeline),
         scenario=scenario,
@@ -794,6 +913,15 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         path=path,
         notes=notes,
     )
+
+
+def _source(s: SourceSpec) -> Source:
+    """Build a :class:`Source`; the citation is composed from the structured fields when none is written."""
+    fields = {f: getattr(s, f) for f in ("author", "title", "publisher", "container")}
+    year = None if s.year is None else str(s.year)
+    pages = None if s.pages is None else str(s.pages)
+    citation = s.citation or format_citation(year=year, pages=pages, **fields)
+    return Source(s.id, citation, s.url, year=year, pages=pages, **fields)
 
 
 def load_case(slug_or_path) -> Case:

@@ -48,7 +48,7 @@ __all__ = [
     "Engage",
 ]
 
-#: Sebenius's four categories of helping moves.
+#: The casebook's four families of helping moves: its grouping of the examples Sebenius (2013, 2014) gives.
 CATEGORIES = ("process form", "statements", "at the table", "direct action")
 
 
@@ -147,7 +147,9 @@ class _Targeted(Intervention):
 # ----------------------------------------------------------------------------------------- process form
 @dataclass(frozen=True)
 class SetQuota(Intervention):
-    """Change a side's quota :math:`\\kappa` (e.g. a treaty's two-thirds to an executive agreement; Putnam H5).
+    """Change a side's quota :math:`\\kappa` (e.g. a treaty's two-thirds to an executive agreement).
+
+    Putnam (1988) argues that stricter ratification procedures shrink a side's win-set.
 
     Examples
     --------
@@ -194,7 +196,9 @@ class SetBlocking(_Targeted):
 
 @dataclass(frozen=True)
 class SetDiscretion(Intervention):
-    """Change a leader's discretion :math:`\\delta` (e.g. fast-track authority; Putnam H7).
+    """Change a leader's discretion :math:`\\delta` (e.g. fast-track authority).
+
+    Putnam (1988) on the chief negotiator's autonomy from Level II; Mo (1994).
 
     Examples
     --------
@@ -259,7 +263,8 @@ class Unseat(_Targeted):
 class Secrecy(Intervention):
     """Negotiate out of public view: every threat on ``side`` falls by the share ``level``; noise may grow.
 
-    Levenotoglu and Tarar (2005): public commitment traps both sides; secrecy lowers the audience penalty.
+    Leventoğlu and Tarar (2005, American Political Science Review 99(3)): public commitment traps both sides;
+    secrecy lowers the audience penalty.
 
     Examples
     --------
@@ -291,7 +296,9 @@ class Secrecy(Intervention):
 
 @dataclass(frozen=True)
 class Consult(_Targeted):
-    """Learn a constituency's red line: its noise :math:`\\tau_i` is multiplied by ``factor`` (Putnam H12).
+    """Learn a constituency's red line: its noise :math:`\\tau_i` is multiplied by ``factor``.
+
+    Putnam (1988) on uncertainty about the other side's win-set.
 
     Examples
     --------
@@ -345,7 +352,7 @@ class Timing(_Targeted):
 @dataclass(frozen=True)
 class Mollify(_Targeted):
     """A mollifying statement: the target's threat falls by ``receptivity * amount`` (floor 0); with negative
-    receptivity it rises (backlash; Putnam's reverberation, H10).
+    receptivity it rises (backlash; reverberation in Putnam 1988).
 
     Examples
     --------
@@ -446,7 +453,9 @@ class Reframe(_Targeted):
 # ----------------------------------------------------------------------------------------- at the table
 @dataclass(frozen=True)
 class OfferTerm(Intervention):
-    """Put an add-on term on the table, or insist on it (T0, T4, T5; Putnam H11).
+    """Put an add-on term on the table, or insist on it (T0, T4, T5).
+
+    Terms answering a constituency's concern; Putnam (1988) on side payments and issue linkage.
 
     Examples
     --------
@@ -469,7 +478,7 @@ class OfferTerm(Intervention):
 
 @dataclass(frozen=True)
 class LinkIssue(Intervention):
-    """Link an issue that was off the table (synergistic linkage; Putnam H11).
+    """Link an issue that was off the table (synergistic linkage; Putnam 1988).
 
     Examples
     --------
@@ -533,7 +542,9 @@ class Restraint(Intervention):
 # ---------------------------------------------------------------------------------------- direct action
 @dataclass(frozen=True)
 class Empower(_Targeted):
-    """Strengthen (or weaken) a constituency: strength multiplied by ``factor`` (R2; Putnam H3, H4).
+    """Strengthen (or weaken) a constituency: strength multiplied by ``factor`` (R2).
+
+    Putnam (1988) on how the balance of preferences among constituents shapes a win-set.
 
     Examples
     --------
@@ -557,7 +568,9 @@ class Empower(_Targeted):
 
 @dataclass(frozen=True)
 class SidePayment(_Targeted):
-    """A side payment reaching a constituency (R4, T0; Putnam H9). Its ``cost`` defaults to ``amount``.
+    """A side payment reaching a constituency (R4, T0). Its ``cost`` defaults to ``amount``.
+
+    Targeted side payments to marginal constituents are discussed by Putnam (1988).
 
     Examples
     --------

@@ -19,6 +19,9 @@ from math import factorial
 
 import numpy as np
 
+from ._frames import labelled
+from .scenario import label_of
+
 __all__ = ["power_indices", "side_power"]
 
 MAX_PLAYERS = 20
@@ -111,7 +114,7 @@ def side_power(scenario, side):
     seated = [c for c in s.constituencies if c.seated]
     w = np.array([c.strength for c in seated])
     idx = power_indices(w, s.rule.quota * w.sum(), [c.blocking >= 1 for c in seated])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "weight_share": w / w.sum(),
             "banzhaf": idx["banzhaf"],
@@ -120,3 +123,10 @@ def side_power(scenario, side):
         },
         index=pd.Index([c.name for c in seated], name="constituency"),
     )
+    headers = {
+        "weight_share": "Share of weight",
+        "banzhaf": "Banzhaf index",
+        "shapley_shubik": "Shapley-Shubik index",
+        "veto": "Veto",
+    }
+    return labelled(frame, index={c.name: label_of(c) for c in seated}, columns=headers, index_name="Constituency")

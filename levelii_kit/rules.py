@@ -10,7 +10,7 @@ is the side's constituencies:
    :math:`2^n` vote patterns;
 2. the **blocking** layer, :math:`B = \\prod_i (1 - b_i (1 - p_i))` (hard vetoes have :math:`b_i = 1`,
    informal blockers :math:`0 < b_i < 1`);
-3. the leader's **discretion** :math:`\\delta` (Putnam's H7; Mo 1994):
+3. the leader's **discretion** :math:`\\delta` (Putnam 1988 on the chief negotiator's autonomy; Mo 1994):
    :math:`P = \\delta\\, p_L + (1 - \\delta)\\, R\\, B`.
 
 Named presets follow the institutions the literature discusses (Putnam 1988; Tsebelis 2002).

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ._text import humanize
 from .constituency import Constituency
 from .deal import TERM_STATES, Issue, Term
 from .rules import RatificationRule
 from .solutions import AgendaSetter, NashBargaining, SplitZOPA
 
-__all__ = ["Side", "Scenario", "ScenarioBatch", "as_batch"]
+__all__ = ["Side", "Scenario", "ScenarioBatch", "as_batch", "label_of"]
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,10 @@ class ScenarioBatch:
     term_cost: np.ndarray
     term_state: np.ndarray
     solution_param: np.ndarray
+    labels: tuple[str, ...] = ()
+    side_labels: tuple[str, ...] = ()
+    issue_labels: tuple[str, ...] = ()
+    term_labels: tuple[str, ...] = ()
 
     _PER_SCENARIO = (
         "strength",
@@ -440,6 +445,10 @@ class ScenarioBatch:
             term_cost=term_cost,
             term_state=term_state,
             solution_param=np.array([_solution_code(s.solution)[1] for s in scenarios]),
+            labels=tuple(label_of(c) for c in first.constituencies),
+            side_labels=tuple(label_of(x) for x in first.sides),
+            issue_labels=tuple(label_of(i) for i in first.issues),
+            term_labels=tuple(label_of(t) for t in first.terms),
         )
         return batch
 
@@ -502,6 +511,26 @@ class ScenarioBatch:
         batches = list(batches)
         first = batches[0]
         return first.replace(**{f: np.concatenate([getattr(b, f) for b in batches]) for f in cls._PER_SCENARIO})
+
+
+def label_of(obj) -> str:
+    """What readers see for a constituency, side, issue or term: its label, else its name made readable.
+
+    Parameters
+    ----------
+    obj : Constituency, Side, Issue or Term
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from levelii_kit import Constituency
+    >>> label_of(Constituency("party_conservatives", ideal=(0.0,), tolerance=0.5))
+    'Party conservatives'
+    """
+    return " ".join(str(obj.label).split()) if getattr(obj, "label", "") else humanize(obj.name)
 
 
 def as_batch(obj) -> ScenarioBatch:

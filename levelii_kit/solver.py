@@ -27,6 +27,7 @@ import numpy as np
 from scipy.special import expit
 
 from . import _grid
+from ._frames import labelled
 from ._numerics import scaled_logistic
 from .scenario import ScenarioBatch, as_batch
 from .solutions import Deal, NoDeal
@@ -147,11 +148,23 @@ class Result:
         return NoDeal(str(self.reason[i]), float(self.best_probability[i]))
 
     def support_table(self, i: int = 0):
-        """Support per constituency at the proposal, as a pandas DataFrame."""
+        """Support per constituency at the proposal, as a table.
+
+        Parameters
+        ----------
+        i : int, default 0
+            Which scenario.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by constituency name, with columns ``side``, ``strength``, ``seated``, ``blocking`` and
+            ``support``; it shows readers the labels (:func:`levelii_kit._frames.labelled`).
+        """
         import pandas as pd
 
         b = self.batch
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "side": [b.side_names[s] for s in b.side_of],
                 "constituency": list(b.names),
@@ -161,13 +174,32 @@ class Result:
                 "support": self.support[i],
             }
         ).set_index("constituency")
+        return labelled(
+            frame,
+            index=dict(zip(b.names, b.labels)),
+            columns=SUPPORT_COLUMNS,
+            values={"side": dict(zip(b.side_names, b.side_labels))},
+            index_name="Constituency",
+        )
 
     def sides_table(self, i: int = 0):
-        """Weighted support, quota and ratification per side at the proposal, as a pandas DataFrame."""
+        """Weighted support, quota and ratification per side at the proposal, as a table.
+
+        Parameters
+        ----------
+        i : int, default 0
+            Which scenario.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by side name, with columns ``weighted_support``, ``quota``, ``ratification``,
+            ``leader_surplus`` and ``expected_value``; it shows readers the labels.
+        """
         import pandas as pd
 
         b = self.batch
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "side": list(b.side_names),
                 "weighted_support": self.share[i],
@@ -177,6 +209,7 @@ class Result:
                 "expected_value": self.expected[i],
             }
         ).set_index("side")
+        return labelled(frame, index=dict(zip(b.side_names, b.side_labels)), columns=SIDES_COLUMNS, index_name="Side")
 
     def summary(self, labels=None):
         """One row per scenario: outcome, chance of agreement, expected values, as a pandas DataFrame.
@@ -203,7 +236,36 @@ class Result:
             if len(labels) != self.size:
                 raise ValueError(f"labels: expected {self.size} labels, got {len(labels)}")
             frame.index = pd.Index(list(labels), name="scenario")
-        return frame
+        headers = {**SUMMARY_COLUMNS, **dict(zip(b.issue_names, b.issue_labels))}
+        for name, label in zip(b.side_names, b.side_labels):
+            headers[f"P_{name}"] = f"Chance that {label} ratifies"
+            headers[f"E_{name}"] = f"Expected value for {label}'s leader"
+        return labelled(frame, columns=headers)
+
+
+#: What readers see as the headers of :meth:`Result.support_table`.
+SUPPORT_COLUMNS = {
+    "side": "Side",
+    "strength": "Strength",
+    "seated": "Seated",
+    "blocking": "Blocking capacity",
+    "support": "Support for the proposal",
+}
+#: What readers see as the headers of :meth:`Result.sides_table`.
+SIDES_COLUMNS = {
+    "weighted_support": "Weighted support",
+    "quota": "Quota",
+    "ratification": "Chance of ratification",
+    "leader_surplus": "Leader's surplus",
+    "expected_value": "Leader's expected value",
+}
+#: What readers see as the headers of :meth:`Result.summary` (sides and issues are added per batch).
+SUMMARY_COLUMNS = {
+    "agreed": "Deal",
+    "probability": "Chance of agreement",
+    "best_probability": "Best chance of any deal",
+    "reason": "Why no deal",
+}
 
 
 @dataclass(frozen=True, eq=False)
