@@ -90,7 +90,6 @@
   function close() {
     list.hidden = true;
     list.textContent = "";
-    input.setAttribute("aria-expanded", "false");
   }
 
   function render(query, results) {
@@ -126,7 +125,6 @@
       list.append(item);
     });
     list.hidden = !shown.length;
-    input.setAttribute("aria-expanded", String(!!shown.length));
     if (!results.length) say("No results for “" + query.trim() + "”.");
     else if (results.length > LIMIT) say(results.length + " results for “" + query.trim() + "”; the first " + LIMIT + " are listed.");
     else say(results.length + (results.length === 1 ? " result" : " results") + " for “" + query.trim() + "”.");
