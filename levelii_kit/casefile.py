@@ -44,6 +44,10 @@ __all__ = [
     "Source",
     "format_citation",
     "Fact",
+    "Role",
+    "RoleBrief",
+    "Session",
+    "SessionStep",
     "load_case",
     "cases_dir",
     "list_cases",
@@ -273,6 +277,54 @@ class ExerciseSpec(_Model):
     prompt: Annotated[Text, Field(min_length=3)]
 
 
+# ------------------------------------------------------------------ teaching: roles and session (spec)
+# Role briefs and a session plan for a class role-play (``levelii handouts``). Both are optional.
+PositiveInt = Annotated[int, Strict(), Field(ge=1)]
+Prose = Annotated[Text, Field(min_length=3)]
+
+
+class RoleBriefSpec(_Model):
+    """The confidential brief of a role: five parts, each in the author's own words."""
+
+    wants: Prose
+    fears: Prose
+    knows: Prose
+    may_concede: Prose
+    home_accepts: Prose
+
+
+class RoleSpec(_Model):
+    """A role for a class role-play: who it is, which side it stands on, and its confidential brief."""
+
+    id: SourceId
+    title: Prose
+    side: Ident
+    constituency: Ident | None = None
+    brief: RoleBriefSpec
+    sources: Annotated[list[SourceId], Field(min_length=1)]
+    reservation: Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)] | None = None
+
+
+class SessionStepSpec(_Model):
+    """One step of a class session's timing: how many minutes, doing what."""
+
+    minutes: PositiveInt
+    activity: Prose
+
+
+class SessionSpec(_Model):
+    """The plan of one class session: length, group size, timing, logistics and what to collect."""
+
+    minutes: Annotated[int, Strict(), Field(ge=1, le=600)]
+    group_size: Annotated[int, Strict(), Field(ge=2, le=60)]
+    timing: Annotated[list[SessionStepSpec], Field(min_length=1)]
+    logistics: Prose
+    collect: Prose | Annotated[list[Prose], Field(min_length=1)]
+
+
+# ------------------------------------------------------------------ end of roles and session (spec)
+
+
 class TeachingSpec(_Model):
     """The teaching material: learning goals, debrief questions, instructor notes, assumptions, exercises."""
 
@@ -281,6 +333,8 @@ class TeachingSpec(_Model):
     instructor_notes: list[Text] = []
     assumptions: list[Text] = []
     exercises: list[ExerciseSpec] = []
+    roles: list[RoleSpec] = []  # optional: role briefs for a role-play (see RoleSpec)
+    session: SessionSpec | None = None  # optional: the session plan (see SessionSpec)
 
 
 class CaseSpec(_Model):
@@ -440,6 +494,120 @@ class CaseMove:
         return self.move.category
 
 
+# ------------------------------------------------------------------ teaching: roles and session (objects)
+@dataclass(frozen=True)
+class RoleBrief:
+    """A role's confidential brief, in five parts.
+
+    Attributes
+    ----------
+    wants, fears : str
+        What the role wants from the negotiation, and what it fears.
+    knows : str
+        What it knows that the other roles do not.
+    may_concede : str
+        What it may give up.
+    home_accepts : str
+        What its people at home (or the role itself, for a constituency) will accept.
+
+    Notes
+    -----
+    The parts follow what a confidential role instruction in a negotiation teaching package holds
+    (Program on Negotiation role-play packages; see the project's research note on teaching anchors).
+    """
+
+    wants: str
+    fears: str
+    knows: str
+    may_concede: str
+    home_accepts: str
+
+    #: The parts in reading order, with the heading a handout prints above each.
+    PARTS: typing.ClassVar[tuple[tuple[str, str], ...]] = (
+        ("wants", "What you want"),
+        ("fears", "What you fear"),
+        ("knows", "What you know that the others do not"),
+        ("may_concede", "What you may concede"),
+        ("home_accepts", "What your people at home will accept"),
+    )
+
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """``(heading, text)`` pairs in reading order."""
+        return tuple((heading, getattr(self, key)) for key, heading in self.PARTS)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role in a class role-play of the case: who plays it, and its confidential brief.
+
+    Attributes
+    ----------
+    id, title : str
+    side : str
+        A side of the case, or (``third_party`` true) a third-party actor named by the case's moves,
+        such as a mediator.
+    constituency : str or None
+        The model constituency the role speaks for: the side's leader for a negotiator, another
+        constituency of the same side for a role behind the table; None for a negotiator who speaks
+        for the side as a whole and for a third party.
+    brief : RoleBrief
+    sources : tuple of str
+        Source ids of the case that ground the brief.
+    reservation : tuple of float or None
+        The role's reservation point on the case's issue(s), in the model's units (a teaching
+        assumption when it comes from the model's parameters).
+    at_table : bool
+        True for a negotiator (no constituency, the side's leader, or a third party), False for a role
+        behind the table.
+    third_party : bool
+        True when ``side`` names a third-party actor rather than a side.
+    """
+
+    id: str
+    title: str
+    side: str
+    constituency: str | None
+    brief: RoleBrief
+    sources: tuple[str, ...]
+    reservation: tuple[float, ...] | None = None
+    at_table: bool = True
+    third_party: bool = False
+
+
+@dataclass(frozen=True)
+class SessionStep:
+    """One step of a session plan: its length in minutes and what happens."""
+
+    minutes: int
+    activity: str
+
+
+@dataclass(frozen=True)
+class Session:
+    """A plan for one class session of the case's role-play.
+
+    Attributes
+    ----------
+    minutes : int
+        Total length; equal to the sum of the steps' minutes.
+    group_size : int
+        Students per negotiating group.
+    timing : tuple of SessionStep
+    logistics : str
+    collect : tuple of str
+        What the instructor collects at the end.
+    """
+
+    minutes: int
+    group_size: int
+    timing: tuple[SessionStep, ...]
+    logistics: str
+    collect: tuple[str, ...]
+
+
+# ------------------------------------------------------------------ end of roles and session (objects)
+
+
 @dataclass(frozen=True)
 class Case:
     """A validated case: the story, the baseline scenario, the moves and the teaching material.
@@ -460,6 +628,10 @@ class Case:
     path : pathlib.Path
     notes : types.MappingProxyType
         Per-constituency notes (why these numbers).
+    roles : tuple of Role
+        Role briefs for a class role-play (``teaching.roles``; empty when the file has none).
+    session : Session or None
+        The session plan (``teaching.session``), if the file has one.
     """
 
     slug: str
@@ -477,6 +649,8 @@ class Case:
     teaching: Any
     path: Path
     notes: Any = field(default_factory=lambda: types.MappingProxyType({}))
+    roles: tuple[Role, ...] = ()  # teaching.roles (optional)
+    session: Session | None = None  # teaching.session (optional)
 
     def move(self, move_id: str) -> CaseMove:
         """Return a move by id."""
@@ -484,6 +658,13 @@ class Case:
             if m.id == move_id:
                 return m
         raise KeyError(f"case {self.slug!r} has no move {move_id!r}; moves are {[m.id for m in self.moves]}")
+
+    def role(self, role_id: str) -> Role:
+        """Return a role by id."""
+        for r in self.roles:
+            if r.id == role_id:
+                return r
+        raise KeyError(f"case {self.slug!r} has no role {role_id!r}; roles are {[r.id for r in self.roles]}")
 
     @property
     def move_ids(self) -> tuple[str, ...]:
@@ -805,6 +986,149 @@ def _cross_check(data: dict, path: Path, problems, name):
     sol = model.get("solution") if isinstance(model, dict) else None
     if isinstance(sol, dict) and isinstance(sol.get("proposer"), str) and sol["proposer"] not in side_names:
         bad("model.solution.proposer", f"unknown side {sol['proposer']!r}; expected one of {sorted(side_names)}")
+    _check_roles_and_session(data, problems, name)
+
+
+# ------------------------------------------------------------------ teaching: roles and session (checks)
+_ROLE_PATH = re.compile(r"^teaching\.roles\[(\d+)\]")
+
+
+def _role_where(roles, i) -> str:
+    """``teaching.roles[i] (id)``: the path of a role, with its id when it has one."""
+    rid = roles[i].get("id") if 0 <= i < len(roles) and isinstance(roles[i], dict) else None
+    return f"teaching.roles[{i}]" + (f" ({rid})" if isinstance(rid, str) else "")
+
+
+def _label_role_paths(data, problems):
+    """Name the role in every problem under ``teaching.roles[i]`` (``teaching.roles[2] (soviet_military)...``)."""
+    teaching = data.get("teaching") if isinstance(data, dict) else None
+    roles = teaching.get("roles") if isinstance(teaching, dict) else None
+    if not isinstance(roles, list):
+        return problems
+    out = []
+    for prob in problems:
+        m = _ROLE_PATH.match(prob.path)
+        if m and not prob.path[m.end() :].startswith(" ("):
+            prob = Problem(prob.file, _role_where(roles, int(m.group(1))) + prob.path[m.end() :], prob.message)
+        out.append(prob)
+    return out
+
+
+def _check_roles_and_session(data: dict, problems, name):
+    """Cross-reference checks for ``teaching.roles`` and ``teaching.session`` (both optional).
+
+    A role's side must be a side of the case (or a third-party actor named by the case's moves, such as
+    a mediator); its constituency must belong to that side; its sources must be listed; ids are unique;
+    a reservation has one value per issue, each within the issue's range. A session's steps must add up
+    to its minutes.
+    """
+
+    def bad(where, msg):
+        problems.append(Problem(name, where, msg))
+
+    teaching = data.get("teaching") if isinstance(data.get("teaching"), dict) else {}
+    source_ids = {s.get("id") for _, s in _items(data, "sources") if isinstance(s.get("id"), str)}
+    sides = {}
+    for _, side in _items(data, "sides"):
+        if isinstance(side.get("name"), str):
+            sides[side["name"]] = [
+                c.get("name") for _, c in _items(side, "constituencies") if isinstance(c.get("name"), str)
+            ]
+    actors = sorted(
+        {mv.get("actor") for _, mv in _items(data, "interventions") if isinstance(mv.get("actor"), str)} - set(sides)
+    )
+    issues = [issue for _, issue in _items(data, "issues")]
+    roles = teaching.get("roles") if isinstance(teaching.get("roles"), list) else []
+    seen = {}
+    for i, role in _items(teaching, "roles"):
+        where = _role_where(roles, i)
+        rid = role.get("id")
+        if isinstance(rid, str):
+            if rid in seen:
+                bad(f"{where}.id", f"duplicate role id {rid!r} (first at {_role_where(roles, seen[rid])})")
+            else:
+                seen[rid] = i
+        side = role.get("side")
+        constituency = role.get("constituency")
+        if isinstance(side, str):
+            if side in sides:
+                members = sides[side]
+                if isinstance(constituency, str) and constituency not in members:
+                    bad(
+                        f"{where}.constituency",
+                        f"unknown constituency {constituency!r} of side {side}; expected one of {members}",
+                    )
+            elif side in actors:
+                if constituency is not None:
+                    bad(
+                        f"{where}.constituency",
+                        f"{side!r} is a third-party actor, not a side, so its role has no constituency",
+                    )
+            else:
+                extra = f" or a third-party actor of the case's moves {actors}" if actors else ""
+                bad(f"{where}.side", f"unknown side {side!r}; expected one of {sorted(sides)}{extra}")
+        listed = role.get("sources")
+        for j, sid in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(sid, str) and sid not in source_ids:
+                bad(f"{where}.sources[{j}]", f"unknown source id {sid!r}; listed sources: {sorted(source_ids)}")
+        reservation = role.get("reservation")
+        if reservation is not None and issues:
+            values = reservation if isinstance(reservation, list) else [reservation]
+            if len(values) != len(issues):
+                bad(f"{where}.reservation", f"expected {len(issues)} value(s), one per issue, got {len(values)}")
+            else:
+                for k, (value, issue) in enumerate(zip(values, issues)):
+                    lo, hi = issue.get("low", 0.0), issue.get("high", 1.0)
+                    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                    ranged = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi))
+                    if number and ranged and not lo <= value <= hi:
+                        at = f"{where}.reservation" + (f"[{k}]" if isinstance(reservation, list) else "")
+                        bad(at, f"must lie within the range of issue {issue.get('name')!r}, [{lo}, {hi}]; got {value}")
+    session = teaching.get("session")
+    if isinstance(session, dict) and isinstance(session.get("timing"), list):
+        steps = [s.get("minutes") for _, s in _items(session, "timing")]
+        total = session.get("minutes")
+        ints = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+        if steps and all(ints(m) for m in steps) and ints(total) and sum(steps) != total:
+            bad(
+                "teaching.session.timing",
+                f"the steps add up to {sum(steps)} minutes, but teaching.session.minutes is {total}",
+            )
+
+
+def _build_roles_and_session(spec: CaseSpec):
+    """The Role and Session objects of a validated spec."""
+    leaders = {s.name: s.leader for s in spec.sides}
+    roles = []
+    for r in spec.teaching.roles:
+        third_party = r.side not in leaders
+        reservation = None
+        if r.reservation is not None:
+            values = r.reservation if isinstance(r.reservation, list) else [r.reservation]
+            reservation = tuple(float(v) for v in values)
+        roles.append(
+            Role(
+                id=r.id,
+                title=r.title,
+                side=r.side,
+                constituency=r.constituency,
+                brief=RoleBrief(**r.brief.model_dump()),
+                sources=tuple(r.sources),
+                reservation=reservation,
+                at_table=third_party or r.constituency in (None, leaders[r.side]),
+                third_party=third_party,
+            )
+        )
+    session = None
+    sp = spec.teaching.session
+    if sp is not None:
+        collect = (sp.collect,) if isinstance(sp.collect, str) else tuple(sp.collect)
+        steps = tuple(SessionStep(step.minutes, step.activity) for step in sp.timing)
+        session = Session(sp.minutes, sp.group_size, steps, sp.logistics, collect)
+    return tuple(roles), session
+
+
+# ------------------------------------------------------------------ end of roles and session (checks)
 
 
 def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
@@ -896,6 +1220,7 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         }
     )
     notes = types.MappingProxyType({c.name: c.note for s in spec.sides for c in s.constituencies})
+    roles, session = _build_roles_and_session(spec)
     return Case(
         slug=spec.slug or (path.parent.name if path.name == "case.yaml" else path.stem),
         title=spec.title,
@@ -912,6 +1237,8 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         teaching=teaching,
         path=path,
         notes=notes,
+        roles=roles,
+        session=session,
     )
 
 
@@ -962,7 +1289,7 @@ def load_case(slug_or_path) -> Case:
     _cross_check(data, path, problems, name)
     if problems or spec is None:
         seen, unique = set(), []
-        for prob in problems:
+        for prob in _label_role_paths(data, problems):
             if (prob.path, prob.message) not in seen:
                 seen.add((prob.path, prob.message))
                 unique.append(prob)

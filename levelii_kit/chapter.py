@@ -56,6 +56,7 @@ __all__ = [
     "show_instructor_notes",
     "show_assumptions",
     "show_sources",
+    "model_appendix_link",
     "escape",
 ]
 
@@ -405,12 +406,26 @@ def show_instructor_notes(case: Case):
     return _Markdown("**Instructor notes**\n\n" + _bullets(case.teaching["instructor_notes"]))
 
 
+def model_appendix_link() -> str:
+    """Where the model's appendix is: ``model.html`` in the HTML casebook, its Markdown source in Jupyter.
+
+    Returns
+    -------
+    str
+        A relative link that works where the chapter is being read.
+    """
+    return "model.html" if os.environ.get(STATIC_BUILD_ENV) else "../../casebook/front_matter/model.md"
+
+
 def show_assumptions(case: Case):
     """The model's assumptions and every constituency's parameters with the reason for them."""
     lines = [
         "**The model's assumptions** (the parameters are teaching estimates, not measurements)",
         "",
         _bullets(case.teaching["assumptions"]),
+        "",
+        f"The model itself, with its equations and the results it reproduces, is in the appendix "
+        f"[The model]({model_appendix_link()}).",
         "",
         "| side | constituency | strength | ideal | tolerance | noise | threat | blocking | why these numbers |",
         "|---|---|---|---|---|---|---|---|---|",

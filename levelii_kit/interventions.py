@@ -1,11 +1,13 @@
-"""Helping moves as typed, immutable scenario transformations (model.md 3.9; Sebenius 2013, 2014).
+"""Helping moves as typed, immutable scenario transformations (casebook/front_matter/model.md §6; Sebenius 2013, 2014).
 
 Every intervention is a frozen dataclass with ``apply(scenario) -> scenario`` (a pure function: the input is
-never changed), its Sebenius ``category``, the casebook's ``codes`` (cases.md T0-T7, R1-R5), the ``actor``
+never changed), its ``category``, the casebook's ``codes`` (T0-T6, R1-R5: ``casebook/front_matter/model.md`` §6),
+the ``actor``
 (the side or third party that pays), its ``target`` and its ``cost`` (charged to the actor's leader, in
 utility units). Composition is function composition; :func:`apply_all` applies a sequence in order.
 
-The four Sebenius categories (DESIGN.md): **process form** (shape the process to send a useful signal),
+The four categories, the casebook's grouping of Sebenius's examples (Sebenius 2013): **process form** (shape
+the process to send a useful signal),
 **statements** (avoid inflaming, make mollifying ones), **at the table** (constructive actions informed by
 their internal conflicts) and **direct action** on their internal situation.
 
@@ -78,7 +80,7 @@ class Intervention:
     category : str
         One of :data:`CATEGORIES`.
     codes : tuple of str
-        The casebook's taxonomy codes (cases.md section 1).
+        The casebook's shorthand for the kind of help (``casebook/front_matter/model.md`` §6).
     """
 
     actor: str = ""

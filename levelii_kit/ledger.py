@@ -1,4 +1,4 @@
-"""The helper's ledger: why helping the other side pays (model.md 3.10; Sebenius 2013; Putnam 1988).
+"""The helper's ledger: why helping the other side pays (casebook/front_matter/model.md §7; Sebenius 2013; Putnam 1988).
 
 Putnam argues that each Level I negotiator has an interest in enlarging the other side's win-set.
 
@@ -228,7 +228,8 @@ def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int |
 
     References
     ----------
-    Sebenius (2013); Putnam (1988) on enlarging the other side's win-set; Shapley (1953); model.md 3.10, P-12, P-13.
+    Sebenius (2013); Putnam (1988) on enlarging the other side's win-set; Shapley (1953);
+    casebook/front_matter/model.md §7, P-12, P-13.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Power indices: weight is not power (model.md 1.8 and 3.11).
+"""Power indices: weight is not power (casebook/front_matter/model.md §8).
 
 For a weighted voting game with weights :math:`w`, quota :math:`q` and veto players :math:`V`, a coalition
 :math:`C` wins when :math:`\\sum_{i \\in C} w_i \\ge q` and :math:`V \\subseteq C`.
@@ -48,7 +48,7 @@ def power_indices(weights, quota, vetoes=None, exact: bool = False) -> dict:
 
     References
     ----------
-    Shapley and Shubik (1954); Banzhaf (1965); anchors in model.md 1.8.
+    Shapley and Shubik (1954); Banzhaf (1965); anchors in casebook/front_matter/model.md §8.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Ratification rules: how a side turns constituency support into a ratification probability.
 
-Model.md section 3.5. A rule has three layers, each exposed as a function over arrays whose last axis
+``casebook/front_matter/model.md`` §3. A rule has three layers, each exposed as a function over arrays whose last axis
 is the side's constituencies:
 
 1. the body, a **weighted threshold**. *Share form*: :math:`S = \\sum_i w_i p_i / \\sum_i w_i` and
@@ -81,7 +81,7 @@ class RatificationRule:
             raise ValueError("ratification rule: " + "; ".join(problems))
 
 
-#: Named rules (model.md 3.5). Vetoes are set on constituencies (``blocking=1``); the presets
+#: Named rules (casebook/front_matter/model.md §3). Vetoes are set on constituencies (``blocking=1``); the presets
 #: ``unanimity``, ``treaty_ratification`` and ``coalition_government`` say which constituencies
 #: should carry them in their docs; the case-file loader applies ``unanimity`` to every member.
 RULE_PRESETS = {
@@ -156,7 +156,7 @@ def bloc_layer(support, weights, quota):
 
     Every constituency votes yes as one bloc with probability :math:`p_i`, independently. The function
     enumerates the :math:`2^n` vote patterns (``n <= 12``). Unlike the share form it is not monotone in
-    strength in general (model.md P-2c).
+    strength in general (casebook/front_matter/model.md §9, P-2c).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Sides, scenarios and the struct-of-arrays batch (model.md sections 3.1 and 5).
+"""Sides, scenarios and the struct-of-arrays batch (casebook/front_matter/model.md §1).
 
 A :class:`Scenario` is an immutable description of one two-level game: the issues, two :class:`Side` s
 (side A, by convention the helper, and side B), the add-on terms, an optional status quo and the Level I
@@ -74,7 +74,7 @@ class Side:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One two-level game (model.md 3.1).
+    """One two-level game (casebook/front_matter/model.md §1).
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ def _solution_code(solution) -> tuple[str, float]:
 
 @dataclass(frozen=True, eq=False)
 class ScenarioBatch:
-    """N scenarios of one structure, as arrays with a leading scenario axis (model.md section 5).
+    """N scenarios of one structure, as arrays with a leading scenario axis (casebook/front_matter/model.md §1).
 
     Structure shared by the batch: the constituency names and their sides, the issue ranges, the terms,
     the rule forms, the solution concept's kind, gamma, confidence and min_probability. Everything else
@@ -471,7 +471,7 @@ class ScenarioBatch:
 
         :math:`\\rho_i^\\gamma + e_i \\pi_i - h_i`: the tolerance (resolved by :meth:`effective_tolerance`) to the
         power :math:`\\gamma`, plus the side payment times its efficiency, minus the perceived threat. A deal's
-        net gain subtracts its distance loss and adds its terms' values (``casebook/model.md``, "Support").
+        net gain subtracts its distance loss and adds its terms' values (``casebook/front_matter/model.md`` §2).
         """
         return self.effective_tolerance() ** self.gamma + self.efficiency * self.payment - self.threat
 

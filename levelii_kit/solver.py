@@ -1,4 +1,5 @@
-"""Solving a batch of scenarios: the Level I outcome and what it means at Level II (model.md 3.6-3.7).
+"""Solving a batch of scenarios: the Level I outcome and what it means at Level II (casebook/front_matter/model.md
+§4-5).
 
 The solver keeps, for every scenario, the deal :math:`d^*` chosen by the scenario's solution concept
 (:mod:`levelii_kit.solutions`) among deals whose joint ratification chance reaches :math:`c_{min}`, or
@@ -8,14 +9,16 @@ The solver keeps, for every scenario, the deal :math:`d^*` chosen by the scenari
 endpoints of the acceptable intervals. On each segment the Nash objective is the log of a concave surplus
 product, so its maximum over the closed segment is the unconstrained maximiser clipped into the segment
 (for linear loss :math:`x^N = (1-\\alpha) a + \\alpha b`, with :math:`a` and :math:`b` the ends of the two
-leaders' acceptable ranges that face each other; model.md 3.7), compared with the segment's endpoints.
+leaders' acceptable ranges that face each other; casebook/front_matter/model.md §5), compared with the segment's
+endpoints.
 
 *Smooth path* (:math:`\\tau > 0`). A grid whose spacing is at most half the finest noise scale, the argmax of
 :math:`\\log P_A + \\log P_B + \\alpha \\log(U_A - D_A) + (1-\\alpha) \\log(U_B - D_B)`, then golden-section
 refinement on the bracket around it (1-D) or a zooming local grid (2-D). Scenarios that would need more than
-:data:`levelii_kit._grid.MAX_GRID` points are solved on the crisp path (model.md P-18).
+:data:`levelii_kit._grid.MAX_GRID` points are solved on the crisp path (casebook/front_matter/model.md §9, P-18).
 
-Add-on terms are enumerated (:math:`2^M` combinations, model.md 3.7) and the best combination kept. Ties are
+Add-on terms are enumerated (:math:`2^M` combinations, casebook/front_matter/model.md §5) and the best combination
+kept. Ties are
 broken deterministically (lowest candidate index). Batches are processed in chunks to bound memory.
 """
 
@@ -557,7 +560,7 @@ def _is_textbook_crisp(batch) -> bool:
 
 
 def _solve_textbook_crisp_1d(batch):
-    """Exact crisp 1-D solution when ratification is 0 or 1 (model.md 3.7, crisp closed form).
+    """Exact crisp 1-D solution when ratification is 0 or 1 (casebook/front_matter/model.md §5, crisp closed form).
 
     The objective is the concave log-surplus product on the ZOPA, so the best deal is the ZOPA point nearest
     the unconstrained maximiser on one side or the other; the ZOPA's ends are endpoints of acceptable
@@ -825,7 +828,7 @@ def solve(scenario, chunk: int | None = None) -> Result:
 
     References
     ----------
-    Putnam (1988); Nash (1950); Tsebelis (2002); model.md 3.6-3.7 and the golden values of 3.12.
+    Putnam (1988); Nash (1950); Tsebelis (2002); casebook/front_matter/model.md §4-5 and the worked example of §10.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""The introductory chapter executes and teaches what it claims (model.md 3.12 golden values)."""
+"""The introductory chapter executes and teaches what it claims (casebook/front_matter/model.md §10 golden values)."""
 
 import pytest
 from chapter_support import run_chapter

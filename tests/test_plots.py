@@ -1,6 +1,7 @@
 """Tests of levelii_kit.plots: data functions exactly, figure functions as smoke tests.
 
-* Data functions are checked against the canonical scenario's golden values (model.md 3.12) and one real
+* Data functions are checked against the canonical scenario's golden values (casebook/front_matter/model.md §10) and
+one real
   case (German unification), and must solve one batch, once.
 * Figure functions are checked for traces, title, axis titles and the one-sentence summary, and they must
   not call the model (the solver, the evaluator, the win-set and power code are made to raise).
@@ -65,7 +66,7 @@ def count_solves(monkeypatch):
 
 
 def helper_ledger(cost=0.0):
-    """The helper variant of model.md 3.12: both hawks veto, A mollifies B's hawk."""
+    """The helper variant of casebook/front_matter/model.md §10: both hawks veto, A mollifies B's hawk."""
     s = lk.canonical_scenario().with_constituency("B_hawk", blocking=1.0, tolerance=0.7, threat=0.1)
     s = s.with_constituency("A_hawk", blocking=1.0, ideal=(-0.1,))
     return lk.helper_ledger(s, [lk.Mollify("A", target="B_hawk", amount=0.1, cost=cost, label="mollify")])

@@ -16,8 +16,11 @@ import html
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..errors import LeveliiError
 
 __all__ = ["CHROMIUM", "PAPER_SIZES", "PdfError", "PdfResult", "page_footer", "print_pdf"]
 
@@ -46,7 +49,7 @@ _FONTS_AND_FRAMES = """() => document.fonts.ready.then(() => new Promise(done =>
   requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
 
 
-class PdfError(RuntimeError):
+class PdfError(LeveliiError, RuntimeError):
     """Printing failed: Chromium is missing, the page did not finish drawing, or the file cannot be written."""
 
 
@@ -207,7 +210,7 @@ def print_pdf(
             blocked.append(r.request.url)
             r.abort()
 
-    try:
+    def run():
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=_ARGS)
             try:
@@ -235,6 +238,12 @@ def print_pdf(
                 )
             finally:
                 browser.close()
+
+    try:
+        # Playwright's sync API refuses to start in a thread with a running asyncio loop (a Jupyter kernel, or
+        # another sync Playwright session in the same process); a thread of its own always works.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="levelii-pdf") as pool:
+            pool.submit(run).result()
         os.replace(tmp, out)
     except PlaywrightError as exc:
         tmp.unlink(missing_ok=True)

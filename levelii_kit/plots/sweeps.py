@@ -208,7 +208,7 @@ def heatmap_figure(data: Mapping[str, Any]) -> go.Figure:
 def schelling_data(scenario, name: str, strengths: Sequence[float]) -> dict:
     """Outcome, chance of agreement and side A's expected value as one constituency's strength varies.
 
-    All strengths are solved as one batch (the "paradox of weakness" picture, model.md 1.2 and 6).
+    All strengths are solved as one batch (the "paradox of weakness" picture, casebook/front_matter/model.md §9).
 
     Parameters
     ----------

@@ -41,7 +41,8 @@ def winset_data(scenario) -> dict:
 
     Each constituency's crisp acceptable interval is :math:`[\\theta_i - r_i, \\theta_i + r_i]` with
     :math:`r_i = (\\rho_i^\\gamma + \\sum_m z_m v_{im} + e_i \\pi_i - h_i)^{1/\\gamma} / \\sqrt{\\sigma_i}`
-    (tolerance, forced terms, payments, threat; model.md 3.4), clipped to the issue's range; it is empty
+    (tolerance, forced terms, payments, threat; casebook/front_matter/model.md §2), clipped to the issue's range; it
+    is empty
     (NaN) when the radius is negative or the interval misses the range. The win-sets and the ZOPA come from
     :func:`~levelii_kit.winset.win_set` and :func:`~levelii_kit.winset.zopa` at the scenario's confidence,
     with the forced terms only; the outcome from one solve.
