@@ -248,7 +248,9 @@ def test_downloads_are_the_source_notebook_without_outputs(tmp_path, edition):
         assert all(not c.get("outputs") and c.execution_count is None for c in nb.cells if c.cell_type == "code")
         text = " ".join(" ".join(c.source for c in nb.cells).split())
         assert f'setup("{chapter.slug}"' in text  # the notebook of that chapter
-        teacher = [c for c in source.cells if {"instructor", "solution"} & set(c.metadata.get("tags", []))]
+        teacher = [
+            c for c in source.cells if {"instructor", "solution", "remove-student"} & set(c.metadata.get("tags", []))
+        ]
         fragments = teacher_fragments(chapter.slug)
         assert teacher and fragments
         if edition == "student":
