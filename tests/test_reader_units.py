@@ -20,7 +20,7 @@ from edition_support import teacher_fragments
 from levelii_kit import load_case
 from levelii_kit.book import bundle, search
 from levelii_kit.book.launch import LAUNCH_FOLDER, LaunchConfig, load_launch_config, nbgitpuller_url
-from levelii_kit.book.pages import write_downloads
+from levelii_kit.book.pages import INSTRUCTOR_ONLY_TEACHING_KEYS, write_downloads
 from levelii_kit.book.toc import discover_chapters
 from levelii_kit.cli import main
 from levelii_kit.errors import BuildError
@@ -270,7 +270,7 @@ def test_downloads_are_the_source_notebook_without_outputs(tmp_path, edition):
             original = yaml.safe_load(chapter.case_file.read_text(encoding="utf-8"))["teaching"]
             copy = yaml.safe_load(case_copy.read_text(encoding="utf-8"))["teaching"]
             assert "instructor_notes" not in copy and original["instructor_notes"]
-            assert copy == {k: v for k, v in original.items() if k != "instructor_notes"}
+            assert copy == {k: v for k, v in original.items() if k not in INSTRUCTOR_ONLY_TEACHING_KEYS}
 
 
 def test_fixture_downloads_keep_a_case_without_instructor_keys_byte_for_byte(tmp_path):
