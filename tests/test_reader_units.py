@@ -30,7 +30,7 @@ CASEBOOK = REPO / "casebook"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
 
 
-# ---- launch links (nbgitpuller: docs/topic/url-options.rst and the link generator's link.js) ----------------
+# ---- launch links (nbgitpuller's documented URL options and its link generator) -------------------------------
 
 
 def test_nbgitpuller_link_format():
@@ -93,7 +93,7 @@ def test_cli_build_rejects_a_bad_hub_in_one_line(capsys):
 
 
 def test_binder_folder_is_hidden_and_the_top_level_unchanged():
-    """repo2docker reads `.binder/` first; no new top-level file (DESIGN.md fixes the top level)."""
+    """repo2docker reads `.binder/` first; no new top-level file (the design fixes the top level)."""
     top = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     names = {p.split("/")[0] for p in top}
     fixed = {"pyproject.toml", "Makefile", "README.md", "levelii_kit", "cases", "casebook", "tests", "benchmarks"}

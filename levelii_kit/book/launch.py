@@ -1,7 +1,7 @@
 """The reader's options of a casebook build: launch links for a JupyterHub, read from ``casebook/book.yaml``.
 
 With a hub URL and a repository URL, every chapter page gets a "Launch" link in nbgitpuller's URL format
-(nbgitpuller, ``docs/topic/url-options.rst`` and the link generator ``docs/_static/link_gen/link.js``)::
+(nbgitpuller's documentation of its URL options, and its link generator)::
 
     <hub>/hub/user-redirect/git-pull?repo=<repo>&urlpath=lab/tree/<folder>/cases/<slug>/<slug>.ipynb
         &branch=<branch>&targetPath=<folder>

@@ -157,7 +157,7 @@ def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None
 
     ``plotly.min.js`` is ``plotly_js`` (the build passes the partial bundle of
     :func:`levelii_kit.book.bundle.plotly_bundle`), else the installed plotly's full bundle
-    (``plotly.offline.get_plotlyjs()``), so the casebook needs no CDN (research/ecosystem.md, 2b); there is
+    (``plotly.offline.get_plotlyjs()``), so the casebook needs no CDN; there is
     exactly one copy per edition.
 
     Parameters

@@ -1,7 +1,7 @@
 """Offline full-text search for a casebook edition: an index built at build time, shipped as a script.
 
 Jupyter Book, Quarto and MyST sites fetch their search index as JSON, which browsers refuse from ``file://``;
-Sphinx loads ``searchindex.js`` through a ``<script>`` tag, which works (research/anchors.md, rows 1-2). The
+Sphinx loads ``searchindex.js`` through a ``<script>`` tag, which works from ``file://``. The
 casebook does the same:
 
 1. :func:`page_sections` cuts each rendered page of the edition (chapters, front matter, glossary,
