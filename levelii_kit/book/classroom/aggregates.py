@@ -127,7 +127,7 @@ def _number(x) -> bool:
 
 
 def _histogram(values, lo, hi):
-    edges = np.linspace(lo, hi, BINS + 1)
+    edges = np.round(np.linspace(lo, hi, BINS + 1), 12)  # 0.6 belongs to [0.6, 0.7), not to [0.5, 0.6000000000000001)
     counts = np.histogram(np.asarray(values, float), bins=edges)[0] if values else np.zeros(BINS, int)
     return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
 
