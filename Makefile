@@ -37,6 +37,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py --casebook
+	$(PY) benchmarks/bench_class.py
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -43,7 +43,7 @@ from ... import predictions as pr
 from ...casefile import Case
 from .aggregates import ModelView, outcome_summary, prediction_summary
 from .schema import RevealIn, choice_moves, example_body, outcome_example, request_models
-from .store import ClassError, ClassStore
+from .store import ClassError, ClassStore, StorageError
 
 __all__ = ["create_app", "Limits", "STATIC"]
 
@@ -302,7 +302,7 @@ def create_app(case: Case, store: ClassStore, token: str, student_url: str, limi
 
     # ------------------------------------------------------------------------------------------ public API
     @app.get("/api/ping", summary="A trivial endpoint (the benchmark's baseline)")
-    def ping():
+    async def ping():
         return {"ok": True}
 
     @app.get("/api/chapter", summary="The chapter: prompts, issue, sides and moves")
@@ -334,12 +334,13 @@ def create_app(case: Case, store: ClassStore, token: str, student_url: str, limi
         status_code=201,
         summary="Store one response: a prediction or a group outcome",
         responses={
+            409: {"description": "the session is full"},
             413: {"description": "body too large"},
             422: {"description": "invalid response"},
             429: {"description": "too many responses"},
         },
     )
-    def post_response(response: Annotated[body_type, Body(examples=examples)]):  # type: ignore[valid-type]
+    async def post_response(response: Annotated[body_type, Body(examples=examples)]):  # type: ignore[valid-type]
         wait = everyone.allow("*") or per_participant.allow(response.participant)
         if wait:
             raise HTTPException(
@@ -358,9 +359,11 @@ def create_app(case: Case, store: ClassStore, token: str, student_url: str, limi
                 "ratified": response.ratified.model_dump(),
             }
         try:
-            row = store.add(response.participant, name, response.kind, question, payload)
+            row = await store.add_async(response.participant, name, response.kind, question, payload)
         except ClassError as exc:
             raise HTTPException(409, str(exc)) from None
+        except StorageError as exc:
+            raise HTTPException(503, str(exc)) from None
         return {"id": row.id, "received": row.received}
 
     def _summaries(revealed_only: bool):

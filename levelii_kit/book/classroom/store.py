@@ -6,25 +6,33 @@ FULL, of the machine) [SQLite documentation, "Write-Ahead Logging" and "PRAGMA s
 updated: a participant who changes an answer adds a row, and the aggregates read each participant's latest row per
 question.
 
+Writes go through one writer thread that commits whatever has queued up in one transaction (a *group commit*): a
+burst of a class's answers costs a few fsyncs rather than one each, and no response is acknowledged before the
+transaction that holds it has committed.
+
 The file records its schema version (``PRAGMA user_version`` and the ``meta`` table) and the case it belongs to, so
 that a session's database is never reused for another chapter by mistake.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import queue
 import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["ClassStore", "ClassError", "Row", "SCHEMA_VERSION", "MAX_ROWS"]
+__all__ = ["ClassStore", "ClassError", "StorageError", "Row", "SCHEMA_VERSION", "MAX_ROWS", "MAX_BATCH"]
 
 #: Version of the tables below; stored in ``PRAGMA user_version``.
 SCHEMA_VERSION = 1
 #: Most responses one session stores (a full session is exported and cleared, or a new ``--db`` is used).
 MAX_ROWS = 100_000
+#: Most responses committed in one transaction by the writer thread.
+MAX_BATCH = 512
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,6 +52,10 @@ CREATE TABLE IF NOT EXISTS reveals (question TEXT PRIMARY KEY, revealed INTEGER 
 
 class ClassError(ValueError):
     """A user's mistake in starting a class session (a bad ``--db``, a busy port, ...): shown as one line."""
+
+
+class StorageError(RuntimeError):
+    """The database could not store a response (disk full, file removed, ...): the server's fault, not the user's."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class _Pending:
+    """A response waiting for the writer thread; ``notify`` is called once it is committed (or refused)."""
+
+    __slots__ = ("args", "row", "error", "notify")
+
+    def __init__(self, args, notify):
+        self.args, self.notify = args, notify
+        self.row: Row | None = None
+        self.error: Exception | None = None
+
+
 class ClassStore:
     """A class session's responses and reveal switches in one SQLite file.
 
@@ -98,8 +121,8 @@ class ClassStore:
 
     Notes
     -----
-    One connection serves every thread, behind a lock: writes are serialised anyway, and each is committed (WAL,
-    ``synchronous=FULL``) before :meth:`add` returns.
+    One connection serves every thread, behind a lock. Responses are written by one writer thread in group
+    commits (WAL, ``synchronous=FULL``); :meth:`add` and :meth:`add_async` return only after the commit.
     """
 
     def __init__(self, path, slug: str):
@@ -119,6 +142,9 @@ class ClassStore:
         except ClassError:
             self._db.close()
             raise
+        self._queue: queue.Queue = queue.Queue()
+        self._writer = threading.Thread(target=self._write_loop, name="levelii-class-writer", daemon=True)
+        self._writer.start()
 
     def _setup(self):
         db = self._db
@@ -158,26 +184,97 @@ class ClassStore:
             raise
 
     # ------------------------------------------------------------------------------------------ writing
-    def add(self, participant: str, name: str, kind: str, question: str, payload: dict) -> Row:
-        """Store one response and commit it; return the stored row.
+    def add(self, participant: str, name: str, kind: str, question: str, payload: dict, timeout=30.0) -> Row:
+        """Store one response; return the stored row once its transaction has committed.
 
         Raises
         ------
         ClassError
             When the session already holds :data:`MAX_ROWS` responses.
+        StorageError
+            When the database cannot store it.
         """
+        done = threading.Event()
+        pending = _Pending(self._args(participant, name, kind, question, payload), done.set)
+        self._queue.put(pending)
+        if not done.wait(timeout):
+            raise StorageError(f"the database did not store the response within {timeout:g} s")
+        return self._result(pending)
+
+    async def add_async(self, participant: str, name: str, kind: str, question: str, payload: dict) -> Row:
+        """:meth:`add` for an event loop: awaits the commit without holding a thread."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def notify():
+            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+
+        pending = _Pending(self._args(participant, name, kind, question, payload), notify)
+        self._queue.put(pending)
+        await future
+        return self._result(pending)
+
+    @staticmethod
+    def _args(participant, name, kind, question, payload):
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return participant, name, kind, question, text, payload
+
+    @staticmethod
+    def _result(pending) -> Row:
+        if pending.error is not None:
+            raise pending.error
+        return pending.row
+
+    def _write_loop(self):
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch, stop = [first], False
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            self._commit(batch)
+            for pending in batch:
+                pending.notify()
+            if stop:
+                return
+
+    def _commit(self, batch):
+        """Insert a batch in one transaction; on failure nothing of it is stored and every item gets the error."""
         with self._lock:
-            n = self._db.execute("SELECT count(*) FROM responses").fetchone()[0]
-            if n >= MAX_ROWS:
-                raise ClassError(f"the session is full ({MAX_ROWS} responses): export the CSV and clear it")
-            received = _now()
-            cur = self._db.execute(
-                "INSERT INTO responses (received, participant, name, kind, question, payload) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (received, participant, name, kind, question, text),
-            )
-            return Row(cur.lastrowid, received, participant, name, kind, question, payload)
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                n = self._db.execute("SELECT count(*) FROM responses").fetchone()[0]
+                for pending in batch:
+                    participant, name, kind, question, text, payload = pending.args
+                    if n >= MAX_ROWS:
+                        pending.error = ClassError(
+                            f"the session is full ({MAX_ROWS} responses): export the CSV and clear it"
+                        )
+                        continue
+                    received = _now()
+                    cur = self._db.execute(
+                        "INSERT INTO responses (received, participant, name, kind, question, payload) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (received, participant, name, kind, question, text),
+                    )
+                    pending.row = Row(cur.lastrowid, received, participant, name, kind, question, payload)
+                    n += 1
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                try:
+                    self._db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                for pending in batch:
+                    pending.row, pending.error = None, StorageError(f"the database could not store it ({exc})")
 
     def set_reveal(self, question: str, revealed: bool) -> None:
         """Show (or hide) a question's results to the students."""
@@ -241,7 +338,9 @@ class ClassStore:
             return self._db.execute("SELECT count(DISTINCT participant) FROM responses").fetchone()[0]
 
     def close(self) -> None:
-        """Close the connection (a checkpoint folds the WAL into the database file)."""
+        """Stop the writer (after what is queued), then close the connection (a checkpoint folds in the WAL)."""
+        self._queue.put(None)
+        self._writer.join(timeout=30)
         with self._lock:
             try:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
