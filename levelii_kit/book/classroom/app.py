@@ -303,6 +303,7 @@ def create_app(case: Case, store: ClassStore, token: str, student_url: str, limi
     # ------------------------------------------------------------------------------------------ public API
     @app.get("/api/ping", summary="A trivial endpoint (the benchmark's baseline)")
     async def ping():
+        """Answer at once: no validation, no database (the benchmark's baseline)."""
         return {"ok": True}
 
     @app.get("/api/chapter", summary="The chapter: prompts, issue, sides and moves")
@@ -341,6 +342,7 @@ def create_app(case: Case, store: ClassStore, token: str, student_url: str, limi
         },
     )
     async def post_response(response: Annotated[body_type, Body(examples=examples)]):  # type: ignore[valid-type]
+        """Store one response as its own row; 201 with the row's ``id`` once it is committed."""
         wait = everyone.allow("*") or per_participant.allow(response.participant)
         if wait:
             raise HTTPException(

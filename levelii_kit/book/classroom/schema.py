@@ -10,14 +10,21 @@ an unknown field is a 422, never a guess.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Strict, Tag, create_model, model_validator
 
 from ...casefile import Case
 
-__all__ = ["request_models", "RevealIn", "PARTICIPANT_PATTERN", "NAME_MAX", "example_body"]
+__all__ = [
+    "request_models",
+    "RevealIn",
+    "PARTICIPANT_PATTERN",
+    "NAME_MAX",
+    "example_body",
+    "outcome_example",
+    "choice_moves",
+]
 
 #: A participant id: made at random by the student page and kept in the browser.
 PARTICIPANT_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -159,36 +166,8 @@ def _check_outcome(self):
     return self
 
 
-def example_body(case: Case) -> dict:
-    """A request body that is valid for the case: its first prediction prompt answered, or else a group outcome.
-
-    Examples
-    --------
-    >>> from levelii_kit import load_case
-    >>> example_body(load_case("two_level_basics"))["question"]
-    'their_veto_outcome'
-    """
-    base = {"participant": "a1b2c3d4e5f6a7b8", "name": "Ada"}
-    issue = case.scenario.issues[0]
-    mid = (issue.low + issue.high) / 2
-    if case.predictions:
-        p = case.predictions[0]
-        answer = {"yes_no": "yes", "probability": 0.5, "point": round(mid, 2)}[p.answer]
-        return {"kind": "prediction", **base, "question": p.id, "answer": answer}
-    moves = [m.id for m in choice_moves(case)][:1]
-    return {
-        "kind": "outcome",
-        **base,
-        "group": "Table 1",
-        "deal": True,
-        "point": round(mid, 2),
-        "moves": moves,
-        "ratified": {s.name: True for s in case.scenario.sides},
-    }
-
-
 def outcome_example(case: Case) -> dict:
-    """A valid group-outcome body for the case (the moves: its first helping move)."""
+    """A valid group-outcome body for the case (its moves: the first helping move)."""
     issue = case.scenario.issues[0]
     return {
         "kind": "outcome",
@@ -202,6 +181,18 @@ def outcome_example(case: Case) -> dict:
     }
 
 
-def finite(x) -> bool:
-    """Whether ``x`` is a finite real number (not a bool)."""
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+def example_body(case: Case) -> dict:
+    """A request body that is valid for the case: its first prediction prompt answered, or else a group outcome.
+
+    Examples
+    --------
+    >>> from levelii_kit import load_case
+    >>> example_body(load_case("two_level_basics"))["question"]
+    'their_veto_outcome'
+    """
+    if not case.predictions:
+        return outcome_example(case)
+    p = case.predictions[0]
+    issue = case.scenario.issues[0]
+    answer = {"yes_no": "yes", "probability": 0.5, "point": round((issue.low + issue.high) / 2, 2)}[p.answer]
+    return {"kind": "prediction", "participant": "a1b2c3d4e5f6a7b8", "name": "Ada", "question": p.id, "answer": answer}
