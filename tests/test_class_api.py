@@ -386,3 +386,17 @@ def test_cli_user_errors_are_one_line(tmp_path, capsys):
     assert "--port must be between 0 and 65535" in capsys.readouterr().err
     assert main(["class", "no_such_case", "--no-browser"]) == 1
     assert "no such case" in capsys.readouterr().err
+
+
+def test_a_failed_commit_is_not_acknowledged(session):
+    from levelii_kit.book.classroom.store import StorageError
+
+    client, store = session
+    store._db.execute("PRAGMA query_only=1")  # every write now fails inside the writer's transaction
+    with pytest.raises(StorageError, match="could not store it"):
+        store.add("participant1", "Ada", "prediction", "gloat_after_veto", {"answer": "yes"})
+    r = client.post("/api/responses", json=pred("participant1", "gloat_after_veto", "yes"))
+    assert r.status_code == 503 and "could not store it" in r.json()["error"]
+    store._db.execute("PRAGMA query_only=0")
+    assert store.count() == 0
+    assert client.post("/api/responses", json=pred("participant1", "gloat_after_veto", "yes")).status_code == 201

@@ -134,7 +134,7 @@ def request_models(case: Case):
             _number(issue.low, issue.high) | None,
             Field(None, description=f"the deal's point on {issue.label or issue.name} (null when no deal)"),
         ),
-        moves=(list[Move], Field([], max_length=max(len(move_ids), 1), description="helping moves the group used")),
+        moves=(list[Move], Field([], max_length=len(move_ids), description="helping moves the group used")),
         ratified=(ratified, ...),
     )
     models["outcome"] = outcome

@@ -268,7 +268,7 @@ class ClassStore:
                     pending.row = Row(cur.lastrowid, received, participant, name, kind, question, payload)
                     n += 1
                 self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever it is, no waiting request may hang on it
                 try:
                     self._db.execute("ROLLBACK")
                 except sqlite3.Error:
