@@ -76,6 +76,26 @@ def stop(proc):
             stream.close()
 
 
+def run_async(make, timeout=120):
+    """Run a coroutine on a fresh event loop in its own thread (the test's thread may host Playwright's loop)."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(asyncio.wait_for(make(), timeout=timeout))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            out["error"] = exc
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(timeout + 30)
+    if "error" in out:
+        raise out["error"]
+    if "value" not in out and worker.is_alive():
+        pytest.fail(f"the client did not finish within {timeout + 30} s")
+    return out.get("value")
+
+
 def body(i):
     return {
         "kind": "prediction",
@@ -103,7 +123,7 @@ def test_300_concurrent_responses_are_all_stored(tmp_path):
                 replies = await asyncio.gather(*(client.post("/api/responses", json=body(i)) for i in range(N_LOAD)))
                 return replies, time.perf_counter() - t0
 
-        replies, seconds = asyncio.run(asyncio.wait_for(burst(), timeout=120))
+        replies, seconds = run_async(burst)
         codes = [r.status_code for r in replies]
         assert codes == [201] * N_LOAD, {c: codes.count(c) for c in set(codes)}
         ids = {r.json()["id"] for r in replies}
@@ -150,7 +170,7 @@ def test_kill_9_mid_load_loses_nothing_acknowledged(tmp_path):
 
                 await asyncio.gather(*(one(i) for i in range(N_CRASH)))
 
-        asyncio.run(asyncio.wait_for(pour(), timeout=120))
+        run_async(pour)
         proc.wait(10)
         assert proc.returncode == -signal.SIGKILL
     finally:
