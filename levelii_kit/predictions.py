@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .casefile import Case, Prediction
+from .errors import LeveliiError
 from .scenario import ScenarioBatch
 from .solver import solve
 
@@ -49,7 +50,7 @@ __all__ = [
 YES_AT = 0.5
 
 
-class GuessError(ValueError):
+class GuessError(LeveliiError, ValueError):
     """A reader's guess does not fit the prompt (wrong type, or outside the allowed range)."""
 
 

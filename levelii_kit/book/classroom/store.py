@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ...errors import LeveliiError
+
 __all__ = ["ClassStore", "ClassError", "StorageError", "Row", "SCHEMA_VERSION", "MAX_ROWS", "MAX_BATCH"]
 
 #: Version of the tables below; stored in ``PRAGMA user_version``.
@@ -50,7 +52,7 @@ CREATE TABLE IF NOT EXISTS reveals (question TEXT PRIMARY KEY, revealed INTEGER 
 """
 
 
-class ClassError(ValueError):
+class ClassError(LeveliiError, ValueError):
     """A user's mistake in starting a class session (a bad ``--db``, a busy port, ...): shown as one line."""
 
 
@@ -207,6 +209,7 @@ class ClassStore:
         future = loop.create_future()
 
         def notify():
+            """Wake the awaiting coroutine from the writer thread."""
             loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
 
         pending = _Pending(self._args(participant, name, kind, question, payload), notify)
