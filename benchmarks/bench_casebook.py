@@ -6,7 +6,11 @@
 * the whole casebook build (both editions), beside the floor: the same build over empty notebooks, one per
   chapter (papermill plus rendering, nothing else); medians of 3 builds each, run alternately.
   Target: at most 2x the floor;
-* page size: the median chapter page, plotly.min.js aside (target <= 600 KB).
+* page size: the median chapter page, plotly.min.js aside (target <= 600 KB);
+* self-study: the time the chapters' kernels spend precomputing every exercise's sealed verdicts and every
+  prediction's comparison lines (``levelii_kit.exercises.form`` and ``levelii_kit.predictions.form`` for each,
+  as ``lk.widgets.exercise`` and ``lk.widgets.prediction`` call them during a build), summed over all chapters
+  as if run one after another, beside the whole build's wall time; median of 5. Target: at most 10%.
 """
 
 from __future__ import annotations
@@ -56,6 +60,19 @@ def timed(fn):
     return time.perf_counter() - start
 
 
+def selfstudy_forms():
+    """Every exercise and prediction form of every chapter, computed as a build's kernels compute them."""
+    from levelii_kit import exercises, predictions
+    from levelii_kit.casefile import load_case
+
+    for chapter in discover_chapters(ROOT / "cases"):
+        case = load_case(chapter.case_file)
+        for e in case.teaching["exercises"]:
+            exercises.form(case, e["id"])
+        for p in case.predictions:
+            predictions.form(case, p.id)
+
+
 def main(builds: int = 3):
     quiet = lambda *a, **k: None  # noqa: E731
     os.environ[STATIC_BUILD_ENV] = "1"  # as the build runs chapters (its kernels inherit this)
@@ -96,6 +113,12 @@ def main(builds: int = 3):
         print(
             f"  medians of {builds} builds each, run alternately; builds {', '.join(f'{t:.1f}' for t in reals)} s, "
             f"floors {', '.join(f'{t:.1f}' for t in floors)} s"
+        )
+        forms = statistics.median(timed(selfstudy_forms) for _ in range(5))
+        share = forms / real
+        print(
+            f"{'self-study forms, all chapters (in kernels)':44s} {forms:8.2f}s of the build's {real:.2f}s: "
+            f"{share:.1%} (target <= 10%) {'ok' if share <= 0.10 else 'SLOW'}"
         )
         slugs = {c.slug for c in chapters}
         sizes = [p.stat().st_size for p in (tmp / "real0" / "casebook").glob("*/*.html") if p.stem in slugs]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["escape_markdown", "humanize", "one_line"]
+__all__ = ["escape_markdown", "humanize", "one_line", "side_phrase"]
 
 
 def humanize(name: str) -> str:
@@ -71,3 +71,28 @@ def escape_markdown(text: object) -> str:
     for ch in "\\`*_[]#|":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+def side_phrase(label: str) -> str:
+    """A side's label for a sentence: up to a colon or a parenthesis, with "the" before "... side".
+
+    Parameters
+    ----------
+    label : str
+        The side's label (``"Soviet side (Gorbachev and the constituencies behind him)"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> side_phrase("Soviet side (Gorbachev and the constituencies behind him)"), side_phrase("Side B")
+    ('the Soviet side', 'Side B')
+    >>> side_phrase("The United States: Carter and the Senate")
+    'the United States'
+    """
+    short = " ".join(str(label).split(":")[0].split(" (")[0].split())
+    if short.startswith("The "):
+        return "the " + short[4:]
+    return "the " + short if short.lower().endswith(" side") else short

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ import numpy as np
 
 from ._protocol import EXERCISE_MIME
 from ._text import escape_markdown as escape
+from ._text import side_phrase
 from .casefile import EXERCISE_KINDS, Case
 from .scenario import ScenarioBatch, label_of
 from .solver import solve
@@ -179,8 +181,8 @@ def _defaults(case: Case, ex=None):
 
 
 def _side_phrase(case: Case, index: int) -> str:
-    """A side's label for running text, without its parenthesis ("the Soviet side")."""
-    return label_of(case.scenario.sides[index]).split(" (")[0]
+    """A side's label for running text ("the Soviet side")."""
+    return side_phrase(label_of(case.scenario.sides[index]))
 
 
 def _measure(case, ex, results):
@@ -294,11 +296,15 @@ def _check_best(case, ex, answer, table=None):
         return Feedback(False, f"No single move raises {what} here; the moves only work together, or not at all.")
     if score[k] >= score[best] - 1e-12:
         most = " — the most per unit of cost" if per_cost else ", more than any other single move"
-        return Feedback(True, f"{label} raises {what} by {gain[k]:+.1%} on its own, at a cost of {costs[k]:.3g}{most}.")
+        return Feedback(
+            True,
+            f"{label} raises {what} by {100 * gain[k]:.1f} percentage points on its own, "
+            f"at a cost of {costs[k]:.3g}{most}.",
+        )
     return Feedback(
         False,
-        f"{label} changes {what} by {gain[k]:+.1%} on its own; {best_label} does better "
-        f"({gain[best]:+.1%}{f', cost {costs[best]:.3g}' if per_cost else ''}). Moves can also be "
+        f"{label} changes {what} by {100 * gain[k]:+.1f} percentage points on its own; {best_label} does better "
+        f"({100 * gain[best]:+.1f} points{f', cost {costs[best]:.3g}' if per_cost else ''}). Moves can also be "
         "complements: compare with the Shapley split in the ledger.",
     )
 
@@ -616,9 +622,9 @@ def form_spec(case: Case, exercise_id: str, *, with_solution: bool = True) -> di
         JSON-ready: ``case``, ``id``, ``number`` (its position in the case's exercises), ``kind`` (``None`` for
         discussion), ``prompt``; for move kinds ``choices`` (id, label, cost), ``multiple`` and ``verdicts``
         (sealed with ``"<id>|<answer key>"``); for numeric ``numeric`` (``min``, ``max``, ``step``, the sealed
-        ``value`` and ``tolerance``, the answer-independent ``texts`` and the :data:`NUMERIC_MESSAGES`
-        ``templates``); ``enter`` (what to show before an answer); ``solution`` (``answer`` and ``text``) when
-        asked for.
+        ``value``, ``tolerance`` and answer-independent ``texts``, and the :data:`NUMERIC_MESSAGES`
+        ``templates``; the page writes the model's value itself, as :func:`format_number` does); ``enter`` (what
+        to show before an answer); ``solution`` (``answer`` and ``text``) when asked for.
     """
     ex = _exercise(case, exercise_id)
     kind = _kind(ex)
@@ -647,7 +653,7 @@ def form_spec(case: Case, exercise_id: str, *, with_solution: bool = True) -> di
             "step": 0.01 if span <= 1 else float(10 ** math.floor(math.log10(span / 100))),
             "value": seal(repr(num.value), exercise_id),
             "tolerance": seal(repr(num.tolerance), exercise_id),
-            "texts": num.texts(),
+            "texts": seal(json.dumps({k: v for k, v in num.texts().items() if k != "value"}), exercise_id),
             "templates": dict(NUMERIC_MESSAGES),
         }
         spec["enter"] = str(_check_numeric(case, ex, None, num))

@@ -25,11 +25,14 @@ outcome matched); the model is Putnam's (1988) two-level game as Sebenius (2013)
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._protocol import PREDICTION_MIME
+from ._text import escape_markdown, side_phrase
 from .casefile import Case, Prediction
 from .errors import LeveliiError
 from .scenario import ScenarioBatch
@@ -45,6 +48,11 @@ __all__ = [
     "check_guess",
     "side_name",
     "YES_AT",
+    "STEPS",
+    "PredictionForm",
+    "form",
+    "guesses",
+    "prompt_spec",
 ]
 
 #: The model's answer to a yes/no prompt is "yes" when the chance is at least this.
@@ -109,11 +117,7 @@ def side_name(case: Case, side: str) -> str:
     'Side B'
     """
     names = [s.name for s in case.scenario.sides]
-    label = case.scenario.sides[names.index(side)].label or side
-    short = label.split(":")[0].split(" (")[0].strip() or side
-    if short.startswith("The "):
-        return "the " + short[4:]
-    return "the " + short if short.lower().endswith(" side") else short
+    return side_phrase(case.scenario.sides[names.index(side)].label or side)
 
 
 def _issue(case: Case):
@@ -295,3 +299,114 @@ def compare(case: Case, prediction_id: str, guess, revealed: Reveal | None = Non
         "the same as your guess" if abs(gap) < 0.005 else f"{abs(gap):.2f} {'above' if gap > 0 else 'below'} your guess"
     )
     return f"You said {_num(g)}; in the model {clause}, {how}."
+
+
+# ------------------------------------------------------------------------------------------- the casebook's form
+#: How many steps a probability or point prediction offers in the casebook (a slider from the low to the high end).
+STEPS = 20
+
+
+def guesses(case: Case, prediction_id: str) -> list:
+    """Every guess the casebook's form for a prompt can express: yes and no, or the slider's steps.
+
+    Parameters
+    ----------
+    case : Case
+    prediction_id : str
+
+    Returns
+    -------
+    list of str or float
+        ``["yes", "no"]``; chances ``0, 0.05, ..., 1``; or :data:`STEPS` + 1 points across the issue.
+    """
+    p = case.prediction(prediction_id)
+    if p.answer == "yes_no":
+        return ["yes", "no"]
+    low, high = (0.0, 1.0) if p.answer == "probability" else (float(_issue(case).low), float(_issue(case).high))
+    return [round(low + (high - low) * k / STEPS, 10) for k in range(STEPS + 1)]
+
+
+def prompt_spec(case: Case, prediction_id: str, *, reveal_all_result: dict | None = None) -> dict:
+    """Everything the casebook needs to render a prompt as a predict-then-reveal form with no kernel.
+
+    The form can express finitely many guesses (:func:`guesses`), so the comparison line for each is
+    :func:`compare`'s own, computed here and sealed with its guess (:func:`levelii_kit.exercises.seal`): the page
+    can read the model's result only once the reader has committed a prediction.
+
+    Parameters
+    ----------
+    case : Case
+    prediction_id : str
+    reveal_all_result : dict, optional
+        :func:`reveal_all` of the case, when the caller has it (no second solve).
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``case``, ``id``, ``prompt``, ``answer``, ``guesses`` (what the form offers), ``labels`` (how
+        each is shown), ``lines`` (sealed comparison lines, keyed by the guess's index), ``result`` (the sealed
+        sentence and explanation), ``enter`` and ``shown`` (the result in the open, for the instructor edition).
+    """
+    from .exercises import seal
+
+    p = case.prediction(prediction_id)
+    r = (reveal_all_result or reveal_all(case))[prediction_id]
+    options = guesses(case, prediction_id)
+    if p.answer == "yes_no":
+        labels = ["Yes", "No"]
+    elif p.answer == "probability":
+        labels = [f"{g:.0%}" for g in options]
+    else:
+        labels = [f"{g:.2f}" for g in options]
+    key = f"{case.slug}|{p.id}"
+    lines = {str(k): seal(compare(case, p.id, g, r), f"{key}|{k}") for k, g in enumerate(options)}
+    result = {"text": r.text, "explain": p.explain}
+    return {
+        "case": case.slug,
+        "id": p.id,
+        "prompt": " ".join(p.prompt.split()),
+        "answer": p.answer,
+        "guesses": options,
+        "labels": labels,
+        "lines": lines,
+        "result": seal(json.dumps(result), key),
+        "enter": "Make your prediction, then commit it: the model's result appears once you have.",
+        "shown": r.text,
+    }
+
+
+class PredictionForm:
+    """A prediction prompt for display: a predict-then-reveal form in the HTML casebook, the prompt in Jupyter.
+
+    Displaying it publishes :data:`levelii_kit._protocol.PREDICTION_MIME` beside Markdown.
+    :func:`levelii_kit.widgets.prediction` shows a live ipywidgets form instead.
+
+    Parameters
+    ----------
+    spec : dict
+        From :func:`prompt_spec`.
+    """
+
+    def __init__(self, spec: dict) -> None:
+        self.spec = spec
+
+    def _repr_markdown_(self) -> str:
+        return f"**Predict first.** {escape_markdown(self.spec['prompt'])}"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {PREDICTION_MIME: self.spec, "text/markdown": self._repr_markdown_()}
+
+
+def form(case: Case, prediction_id: str) -> PredictionForm:
+    """A prompt ready to display (see :class:`PredictionForm`).
+
+    Parameters
+    ----------
+    case : Case
+    prediction_id : str
+
+    Returns
+    -------
+    PredictionForm
+    """
+    return PredictionForm(prompt_spec(case, prediction_id))

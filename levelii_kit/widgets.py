@@ -27,7 +27,7 @@ import ipywidgets
 from ._protocol import STATIC_BUILD_ENV
 from .solver import Result, solve
 
-__all__ = ["Explorer", "chance_in_words", "explorer"]
+__all__ = ["Explorer", "chance_in_words", "exercise", "explorer", "prediction"]
 
 _TITLE = "Support and the chance of agreement"
 _FIGURE_WIDTH = 1100  # pixels: Voila lays the page out while hidden, so autosize would fall back to 700
@@ -208,6 +208,7 @@ class Explorer:
             layout=ipywidgets.Layout(width="100%"),
         )
         self.widget = ipywidgets.VBox([self.summary, self.figure, controls], layout=ipywidgets.Layout(width="100%"))
+        self.widget.add_class("lk-explorer")
         self.update()
 
     # ----------------------------------------------------------------------------------- state
@@ -269,7 +270,8 @@ class Explorer:
     @staticmethod
     def _status(text: str) -> str:
         return (
-            f'<div role="status" aria-live="polite" style="font-size:1.05em; line-height:1.45">'
+            '<div class="lk-explorer-status" role="status" aria-live="polite" '
+            f'style="font-size:1.05em; line-height:1.45">'
             f"{html.escape(text, quote=False)}</div>"
         )
 
@@ -412,4 +414,131 @@ def explorer(case_or_chapter, moves_on: Iterable[str] | None = None) -> ipywidge
     ex = Explorer(case_or_chapter, moves_on=moves_on)
     box = ex.widget
     box.explorer = ex
+    return box
+
+
+# ------------------------------------------------------------------------------------------- self-study forms
+def _case(case_or_chapter):
+    return case_or_chapter.case if hasattr(case_or_chapter, "params") else case_or_chapter
+
+
+def _status_html(text: str) -> str:
+    return f'<p role="status" aria-live="polite">{html.escape(text, quote=False)}</p>'
+
+
+def exercise(case_or_chapter, exercise_id: str):
+    """An exercise's form: a live ipywidgets form in Jupyter, an HTML form in the casebook.
+
+    In JupyterLab (or Voila) the form mirrors the casebook's: checkboxes for a set of moves, radio buttons for one
+    move, a number field, or a notes box for a discussion question, and a button; the feedback is
+    :func:`levelii_kit.exercises.check`'s own. While the HTML casebook is built (no kernel behind the page) it
+    returns :func:`levelii_kit.exercises.form` instead, which the build renders as a form that checks answers with no
+    kernel.
+
+    Parameters
+    ----------
+    case_or_chapter : Case or Chapter
+    exercise_id : str
+
+    Returns
+    -------
+    ipywidgets.VBox or levelii_kit.exercises.ExerciseForm
+    """
+    from . import exercises
+
+    case = _case(case_or_chapter)
+    if os.environ.get(STATIC_BUILD_ENV):
+        return exercises.form(case, exercise_id)
+    spec = exercises.form_spec(case, exercise_id, with_solution=False)
+    prompt = ipywidgets.HTML(f"<p><b>Exercise {spec['number']}.</b> {_esc(spec['prompt'])}</p>")
+    status = ipywidgets.HTML(_status_html(spec["enter"]))
+    kind = spec["kind"]
+    if kind == "cheapest_set":
+        boxes = [
+            ipywidgets.Checkbox(value=False, description=f"{_plain(c['label'])} (cost {c['cost']:g})", indent=False)
+            for c in spec["choices"]
+        ]
+        field = ipywidgets.VBox(boxes)
+
+        def answer():
+            return [c["id"] for c, box in zip(spec["choices"], boxes) if box.value]
+
+    elif kind == "best_move":
+        options = [(f"{_plain(c['label'])} (cost {c['cost']:g})", c["id"]) for c in spec["choices"]]
+        field = ipywidgets.RadioButtons(options=options, value=None, layout=ipywidgets.Layout(width="auto"))
+
+        def answer():
+            return field.value
+
+    elif kind == "numeric":
+        num = spec["numeric"]
+        field = ipywidgets.Text(placeholder=f"a number from {num['min']:.3g} to {num['max']:.3g}")
+
+        def answer():
+            return field.value.strip() or None
+
+    else:
+        field = ipywidgets.Textarea(placeholder="Your notes (not saved by the notebook)", rows=4)
+        return ipywidgets.VBox([prompt, field])
+    button = ipywidgets.Button(description="Check my answer", button_style="primary")
+
+    def checked(_button=None):
+        status.value = _status_html(str(exercises.check(case, exercise_id, answer())))
+
+    button.on_click(checked)
+    box = ipywidgets.VBox([prompt, field, button, status])
+    box.add_class("lk-exercise")
+    box.check = checked
+    box.field = field
+    return box
+
+
+def prediction(case_or_chapter, prediction_id: str):
+    """A prediction prompt's form: commit a guess, then see the model's result (live in Jupyter, HTML in the book).
+
+    Parameters
+    ----------
+    case_or_chapter : Case or Chapter
+    prediction_id : str
+
+    Returns
+    -------
+    ipywidgets.VBox or levelii_kit.predictions.PredictionForm
+        The live form; while the HTML casebook is built, :func:`levelii_kit.predictions.form`.
+    """
+    from . import predictions
+
+    case = _case(case_or_chapter)
+    if os.environ.get(STATIC_BUILD_ENV):
+        return predictions.form(case, prediction_id)
+    p = case.prediction(prediction_id)
+    options = predictions.guesses(case, prediction_id)
+    prompt = ipywidgets.HTML(f"<p><b>Predict first.</b> {_esc(p.prompt)}</p>")
+    if p.answer == "yes_no":
+        field = ipywidgets.RadioButtons(options=[("Yes", "yes"), ("No", "no")], value=None)
+    else:
+        labels = [f"{g:.0%}" if p.answer == "probability" else f"{g:.2f}" for g in options]
+        what = "the chance" if p.answer == "probability" else "the point on the issue"
+        field = ipywidgets.SelectionSlider(
+            options=list(zip(labels, options)),
+            value=options[len(options) // 2],
+            description=f"Your prediction: {what}",
+            style={"description_width": "initial"},
+            layout=ipywidgets.Layout(width="34em"),
+        )
+    status = ipywidgets.HTML(_status_html("Make your prediction, then commit it."))
+    button = ipywidgets.Button(description="Commit my prediction", button_style="primary")
+
+    def committed(_button=None):
+        if field.value is None:
+            status.value = _status_html("Make your prediction, then commit it.")
+            return
+        line = predictions.compare(case, prediction_id, field.value)
+        status.value = _status_html(line + (f" {p.explain}" if p.explain else ""))
+
+    button.on_click(committed)
+    box = ipywidgets.VBox([prompt, field, button, status])
+    box.add_class("lk-prediction")
+    box.commit = committed
+    box.field = field
     return box

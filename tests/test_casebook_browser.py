@@ -370,3 +370,294 @@ def test_pdf_holds_every_chapter_with_page_numbers(book, edition):
     assert any(f in whole for f in fragments) == (edition == "instructor")
     assert "This figure is interactive in the HTML casebook" in whole
     assert re.search(r"page 3 of \d+", texts[2])
+
+
+# ---- self-study in the page (issue 7) -------------------------------------------------------------------------
+def _checked(case):
+    return [e for e in case.teaching["exercises"] if e.get("kind")]
+
+
+def _wrong_answer(case, e):
+    """An answer the checker judges wrong (the first among simple candidates)."""
+    from levelii_kit import exercises as ex
+
+    choices = [c.id for c in ex.choices(case, e["id"])] if e["kind"] != "numeric" else []
+    if e["kind"] == "cheapest_set":
+        candidates = [[], *([c] for c in choices), choices]
+    elif e["kind"] == "best_move":
+        candidates = choices
+    else:
+        low, high = (float(x) for x in (ex.form_spec(case, e["id"])["numeric"][k] for k in ("min", "max")))
+        candidates = [low, high, (low + high) / 2, low + 0.3 * (high - low)]
+    wrong = [a for a in candidates if ex.check(case, e["id"], a).correct is False]
+    assert wrong, f"{case.slug}/{e['id']}: no wrong answer among {candidates}"
+    return wrong[0]
+
+
+def _answer(page, e, answer):
+    """Fill an exercise's form with ``answer`` (by mouse) and submit it; the feedback line's text."""
+    form = page.locator(f"form#exercise-{e['id']}")
+    if e["kind"] == "numeric":
+        form.locator("input[type=number]").fill("" if answer is None else repr(float(answer)))
+    else:
+        picked = {answer} if isinstance(answer, str) else set(answer or ())
+        for box in form.locator("input[name]").all():
+            want = box.get_attribute("value") in picked
+            if box.get_attribute("type") == "checkbox":
+                box.set_checked(want)
+            elif want:
+                box.check()
+    form.locator("button[type=submit]").click()
+    return form.locator("[role=status]").inner_text()
+
+
+def _predict(page, case, p, k):
+    """Commit guess number ``k`` of prediction ``p`` (by mouse, or the slider set by script); the line shown."""
+    form = page.locator(f"form#prediction-{p.id}")
+    if p.answer == "yes_no":
+        form.locator("input[type=radio]").nth(k).check()
+    else:
+        form.locator("input[type=range]").evaluate(
+            "(r, k) => { r.value = k; r.dispatchEvent(new Event('input', {bubbles: true})); }", k
+        )
+    form.locator("button[type=submit]").click()
+    return form.locator("[role=status]").inner_text()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_checked_exercise_gets_the_checkers_verdict_in_the_page(book, tab, slug):
+    """Each checked exercise, answered right (the model answer) and wrong by mouse in the student edition, says
+    word for word what ``lk.exercises.check`` says; no answer at all gets the checker's "no answer yet"."""
+    from levelii_kit import exercises as ex
+
+    case = lk.load_case(slug)
+    page = tab.page
+    page.goto((book / "student" / f"{slug}.html").as_uri())
+    exercises = _checked(case)
+    assert exercises and page.locator("form[data-exercise]").count() == len(case.teaching["exercises"])
+    for e in exercises:
+        form = page.locator(f"form#exercise-{e['id']}")
+        if e["kind"] != "cheapest_set":  # an empty set is an answer; an empty choice or field is not
+            assert _answer(page, e, None) == str(ex.check(case, e["id"], None)), e["id"]
+            assert form.get_attribute("data-verdict") == "none"
+        right = ex.solution(case, e["id"]).answer
+        wrong = _wrong_answer(case, e)
+        assert _answer(page, e, right) == str(ex.check(case, e["id"], right)), e["id"]
+        assert form.get_attribute("data-verdict") == "right"
+        assert _answer(page, e, wrong) == str(ex.check(case, e["id"], wrong)), (e["id"], wrong)
+        assert form.get_attribute("data-verdict") == "wrong"
+    assert tab.blocked == [] and tab.errors == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_prediction_reveals_the_models_result_only_after_a_commit(book, tab, slug):
+    from levelii_kit import predictions as pr
+
+    case = lk.load_case(slug)
+    page = tab.page
+    page.goto((book / "student" / f"{slug}.html").as_uri())
+    assert case.predictions and page.locator("form[data-prediction]").count() == len(case.predictions)
+    for p in case.predictions:
+        form = page.locator(f"form#prediction-{p.id}")
+        options = pr.guesses(case, p.id)
+        assert form.locator(".cb-reveal").is_hidden() and form.locator("[role=status]").inner_text() == ""
+        form.locator("button[type=submit]").click()  # nothing chosen yet: asked to choose, nothing revealed
+        assert form.locator(".cb-reveal").is_hidden()
+        assert pr.reveal_all(case)[p.id].text not in form.inner_text()
+        for k in (0, len(options) - 1):
+            assert _predict(page, case, p, k) == pr.compare(case, p.id, options[k]), (p.id, k)
+        assert form.locator(".cb-reveal").is_visible()
+        assert form.locator(".cb-reveal__explain").inner_text() == " ".join(p.explain.split())
+    assert tab.blocked == [] and tab.errors == []
+
+
+def test_answers_survive_a_reload_and_reach_the_progress_page_and_its_export(book, tab):
+    """Answers, notes and predictions are saved in the browser: a reload restores them, the progress page counts
+    them, and its export holds them."""
+    import json
+
+    from levelii_kit import exercises as ex
+    from levelii_kit import predictions as pr
+
+    slug = "german_unification"  # every kind of checked exercise, and discussion questions
+    case = lk.load_case(slug)
+    page = tab.page
+    page.goto((book / "student" / f"{slug}.html").as_uri())
+    checked = _checked(case)
+    said = {}
+    for n, e in enumerate(checked):  # the first right, the others wrong
+        answer = ex.solution(case, e["id"]).answer if n == 0 else _wrong_answer(case, e)
+        said[e["id"]] = _answer(page, e, answer)
+    discussion = [e for e in case.teaching["exercises"] if not e.get("kind")][0]
+    notes = page.locator(f"form#exercise-{discussion['id']}")
+    notes.locator("textarea").fill("Kohl needs a story he can sell at home.")
+    notes.locator("button[type=submit]").click()
+    p = case.predictions[0]
+    line = _predict(page, case, p, 0)
+    page.reload()
+    for e in checked:
+        assert page.locator(f"form#exercise-{e['id']} [role=status]").inner_text() == said[e["id"]]
+    assert notes.locator("textarea").input_value() == "Kohl needs a story he can sell at home."
+    assert page.locator(f"form#prediction-{p.id} [role=status]").inner_text() == line
+    first = checked[0]
+    form = page.locator(f"form#exercise-{first['id']}")
+    right = ex.solution(case, first["id"]).answer
+    if first["kind"] == "numeric":
+        assert float(form.locator("input[type=number]").input_value()) == pytest.approx(right)
+    else:
+        restored = [b.get_attribute("value") for b in form.locator("input:checked").all()]
+        assert restored == ([right] if isinstance(right, str) else list(right))
+    page.goto((book / "student" / "progress.html").as_uri())
+    total = sum(len(_checked(lk.load_case(s))) for s in SLUGS)
+    done = len(checked) + 2
+    assert page.locator("[data-summary]").inner_text() == (
+        f"1 of {total} checked exercises right; {done} items answered, predicted or noted."
+    )
+    section = page.locator(".cb-progress__chapter", has=page.locator(f"a[href='{slug}.html']"))
+    states = section.locator(".cb-progress__state").all_inner_texts()
+    assert states.count("right") == 1 and states.count("not yet right") == len(checked) - 1
+    assert states.count("notes written") == 1 and states.count("predicted") == 1
+    with page.expect_download() as info:
+        page.locator("[data-export]").click()
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert data["book"] and set(data["exercises"]) == {f"{slug}/{e['id']}" for e in checked}
+    assert data["exercises"][f"{slug}/{checked[0]['id']}"]["verdict"] == "right"
+    assert data["notes"][f"{slug}/{discussion['id']}"]["text"].startswith("Kohl needs")
+    assert data["predictions"][f"{slug}/{p.id}"]["guess"] == pr.guesses(case, p.id)[0]
+    page.once("dialog", lambda d: d.accept())
+    page.locator("[data-reset]").click()
+    assert page.locator("[data-summary]").inner_text() == "Everything saved in this browser was cleared."
+    assert tab.blocked == [] and tab.errors == []
+
+
+def test_every_kind_of_form_works_from_the_keyboard_alone(book, tab):
+    """Tab to a form's controls, Space or the arrow keys to answer, Enter on its button: a cheapest set
+    (checkboxes), a best move (radio buttons), a number, a yes/no and a slider prediction."""
+    from levelii_kit import exercises as ex
+    from levelii_kit import predictions as pr
+
+    kinds = {}
+    for slug in SLUGS:
+        case = lk.load_case(slug)
+        for e in _checked(case):
+            kinds.setdefault(e["kind"], (case, e))
+        for p in case.predictions:
+            kinds.setdefault("yes_no" if p.answer == "yes_no" else "slider", (case, p))
+    assert set(kinds) == {"cheapest_set", "best_move", "numeric", "yes_no", "slider"}
+    page = tab.page
+
+    def focus_first(selector):
+        """Put the focus on a stop just before the form, then Tab until its first control has the focus."""
+        page.locator(selector).first.evaluate(
+            """el => { const stop = document.createElement('a'); stop.href = '#'; stop.id = 'kb-start';
+                       stop.textContent = 'start'; el.closest('form').before(stop); stop.focus(); }"""
+        )
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if page.locator(selector).first.evaluate("el => el === document.activeElement"):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    def submit(form_selector):
+        page.keyboard.press("Tab")
+        while not page.locator(f"{form_selector} button[type=submit]").evaluate("b => b === document.activeElement"):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        return page.locator(f"{form_selector} [role=status]").inner_text()
+
+    for kind, (case, item) in kinds.items():
+        page.goto((book / "student" / f"{case.slug}.html").as_uri())
+        if kind in ("cheapest_set", "best_move", "numeric"):
+            sel = f"form#exercise-{item['id']}"
+            answer = ex.solution(case, item["id"]).answer
+            if kind == "numeric":
+                focus_first(f"{sel} input[type=number]")
+                page.keyboard.type(repr(float(answer)))
+                page.keyboard.press("Enter")  # a number field submits its form
+                text = page.locator(f"{sel} [role=status]").inner_text()
+            elif kind == "best_move":
+                ids = [c.id for c in ex.choices(case, item["id"])]
+                focus_first(f"{sel} input[type=radio]")
+                page.keyboard.press("Space")  # the first choice; the arrow keys move through the rest
+                for _ in range(ids.index(answer)):
+                    page.keyboard.press("ArrowDown")
+                text = submit(sel)
+            else:
+                ids = [c.id for c in ex.choices(case, item["id"])]
+                focus_first(f"{sel} input[type=checkbox]")
+                for n, move in enumerate(ids):
+                    if move in answer:
+                        page.keyboard.press("Space")
+                    if n < len(ids) - 1:
+                        page.keyboard.press("Tab")
+                text = submit(sel)
+            assert text == str(ex.check(case, item["id"], answer)), (kind, item["id"])
+            assert text.startswith("Right. ")
+        else:
+            sel = f"form#prediction-{item.id}"
+            options = pr.guesses(case, item.id)
+            if kind == "yes_no":
+                focus_first(f"{sel} input[type=radio]")
+                page.keyboard.press("Space")
+                k = 0
+            else:
+                focus_first(f"{sel} input[type=range]")
+                start = int(page.locator(f"{sel} input[type=range]").input_value())
+                page.keyboard.press("ArrowRight")
+                k = start + 1
+                valuetext = page.locator(f"{sel} input[type=range]").get_attribute("aria-valuetext")
+                assert valuetext == page.locator(f"{sel} output").inner_text()
+            assert submit(sel) == pr.compare(case, item.id, options[k]), (kind, item.id)
+    assert tab.blocked == [] and tab.errors == []
+
+
+def test_student_pages_hold_no_verdict_or_model_answer_and_instructor_pages_show_it(book):
+    """The student edition's HTML, raw, holds no verdict, no model answer and no model's result of a prediction
+    (they are sealed); the instructor edition shows each model answer."""
+    import html
+
+    from levelii_kit import exercises as ex
+    from levelii_kit import predictions as pr
+
+    for slug in SLUGS:
+        case = lk.load_case(slug)
+        student = (book / "student" / f"{slug}.html").read_text(encoding="utf-8")
+        teacher = page_text(book / "instructor" / f"{slug}.html")
+        secrets = []
+        for e in _checked(case):
+            if e["kind"] != "numeric":  # every verdict but "no answer yet", which the page shows in the clear
+                enter = str(ex.check(case, e["id"], None))
+                secrets += [t for t in ex.verdicts(case, e["id"]).values() if t != enter]
+            secrets.append(str(ex.solution(case, e["id"])))
+            assert " ".join(str(ex.solution(case, e["id"])).split()) in " ".join(teacher.split()), e["id"]
+        secrets += [r.text for r in pr.reveal_all(case).values()]
+        for secret in secrets:
+            for form in {secret, html.escape(secret), html.escape(secret, quote=False)}:
+                assert form not in student, (slug, secret)
+        assert "Right. " not in student and "Not quite. " not in student
+
+
+# ---- the model appendix (issue 8) -----------------------------------------------------------------------------
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_model_appendix_draws_its_formulas_offline(book, tab, edition):
+    """Every formula of the appendix is MathML that Chromium lays out (no script, no font from a network): each
+    ``<math>`` element has a box, a display formula is taller than a line of text, and no TeX source is left."""
+    page = tab.page
+    page.goto((book / edition / "model.html").as_uri())
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('math')].map(m => {
+            const r = m.getBoundingClientRect();
+            return {w: r.width, h: r.height, block: m.getAttribute('display') === 'block',
+                    line: parseFloat(getComputedStyle(m.parentElement).lineHeight) || 0,
+                    layout: getComputedStyle(m).display}; })"""
+    )
+    assert len(boxes) >= 20, "the appendix states the model's maths as formulas"
+    assert all(b["w"] > 0 and b["h"] > 0 for b in boxes), [b for b in boxes if not (b["w"] and b["h"])][:3]
+    assert all(b["layout"] in ("math", "block math", "inline math", "block") for b in boxes), {
+        b["layout"] for b in boxes
+    }
+    assert any(b["block"] for b in boxes)
+    text = page.locator("main").inner_text()
+    assert "\\frac" not in text and "\\sigma" not in text and "$" not in text
+    assert page.locator("h2").count() >= 11 and "P-18" in text
+    assert tab.blocked == [] and tab.errors == []

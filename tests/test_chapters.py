@@ -2,6 +2,7 @@
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,17 @@ def test_source_notebook_is_clean_and_structured(slug):
     assert any("whatif_figure" in c.source for c in nb.cells if c.cell_type == "code")
     checks = [c for c in nb.cells if c.cell_type == "code" and "exercises.check(" in c.source]
     assert len(checks) >= 2, f"{slug}: at least two exercises with feedback"
+    # self-study: every exercise and prediction prompt of the case file has its form, in the case file's order
+    case = lk.load_case(slug)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    forms = [re.search(r'lk\.widgets\.exercise\(ch, "(\w+)"\)', c) for c in code]
+    assert [m.group(1) for m in forms if m] == [e["id"] for e in case.teaching["exercises"]], slug
+    prompts = [re.search(r'lk\.widgets\.prediction\(ch, "(\w+)"\)', c) for c in code]
+    assert sorted(m.group(1) for m in prompts if m) == sorted(p.id for p in case.predictions), slug
+    for e in case.teaching["exercises"]:
+        if e.get("kind"):  # each checked exercise also has its live-only check cell, which judges nothing yet
+            live = [c for c in tagged(nb, "live-only") if f'exercises.check(case, "{e["id"]}", answer)' in c.source]
+            assert len(live) == 1 and "answer = None" in live[0].source, (slug, e["id"])
     for cell in nb.cells:
         if cell.cell_type == "code":
             tree = ast.parse(cell.source)

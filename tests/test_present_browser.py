@@ -83,7 +83,8 @@ def test_live_explorer_in_voila(browser):
             # the page shows the solved model, not the figure as built (all zeros)
             west, soviet, sides = json.loads(first)[0][0], json.loads(first)[1][0], json.loads(first)[2][1]
             assert max(west) > 0.5 and max(soviet) > 0.5 and sides[0] > 0.5
-            status = page.locator("[role=status]").first
+            # the explorer's live status line (the chapter's exercise and prediction forms have their own)
+            status = page.locator(".lk-explorer-status[role=status]")
             assert "Chance of agreement" in status.inner_text(timeout=5_000)
             # every slider handle has an accessible name (ipywidgets 8 leaves it without; the template adds it)
             page.wait_for_function(
@@ -94,7 +95,7 @@ def test_live_explorer_in_voila(browser):
 
             # 1. keyboard: the party conservatives' strength, four steps of 0.05 to the right (1.80 -> 2.00)
             names = list(lk.load_case(SLUG).scenario.constituency_names)
-            row = page.locator(".widget-slider").nth(names.index("party_conservatives"))
+            row = page.locator(".lk-explorer .widget-slider").nth(names.index("party_conservatives"))
             assert "Party conservatives" in row.locator(".widget-label").inner_text(timeout=5_000)
             row.locator(".noUi-handle").focus(timeout=5_000)
             t1 = time.perf_counter()
@@ -111,11 +112,13 @@ def test_live_explorer_in_voila(browser):
             assert after_slider != first
 
             # 2. a move: DM 12 billion to bring the Soviet troops home
-            box = page.locator(".widget-checkbox", has_text="DM 12 billion").locator("input[type=checkbox]")
+            box = page.locator(".lk-explorer .widget-checkbox", has_text="DM 12 billion").locator(
+                "input[type=checkbox]"
+            )
             box.check(timeout=5_000)
             page.wait_for_function(CHANGED, arg=after_slider, timeout=15_000)
             page.wait_for_function(
-                "() => (document.querySelector('[role=status]') || {}).textContent.includes('DM 12 billion')",
+                "() => (document.querySelector('.lk-explorer-status') || {}).textContent.includes('DM 12 billion')",
                 timeout=10_000,
             )
             after_toggle = page.evaluate(PLOT_DATA)

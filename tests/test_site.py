@@ -39,6 +39,7 @@ SITE_PAGES = (
     "how-to-use-in-class.html",
     "self-study-guide.html",
     "model.html",
+    "progress.html",
 )
 
 MAX_CHAPTER_PAGE = 600_000  # bytes, without plotly.min.js (the design's "hundreds of KB")
@@ -130,14 +131,21 @@ def test_one_plotly_js_per_edition(site):
     full = len(get_plotlyjs().encode())
     for edition in EDITIONS:
         scripts = sorted(p.name for p in (site.out / edition).rglob("*.js"))
-        assert scripts == ["casebook.js", "minisearch.js", "plotly.min.js", "search-index.js", "search.js"]
+        assert scripts == [
+            "casebook.js",
+            "minisearch.js",
+            "plotly.min.js",
+            "search-index.js",
+            "search.js",
+            "selfstudy.js",
+        ]
         bundle = (site.out / edition / "plotly.min.js").read_text(encoding="utf-8")
         assert bundle.startswith(f"/* plotly.js v{get_plotlyjs_version()} (partial bundle: scatter)")
         assert len(bundle.encode()) < 0.3 * full
         for slug in SLUGS:
             page = parse(site.out / edition / f"{slug}.html")
             tags = [a for a in page.find("script") if a.get("src")]
-            assert [a["src"] for a in tags] == ["plotly.min.js", "casebook.js", "search.js"]
+            assert [a["src"] for a in tags] == ["plotly.min.js", "casebook.js", "search.js", "selfstudy.js"]
             assert all("defer" in a for a in tags), "no script may block the first paint"
     assert len(list(site.out.rglob("plotly*.js"))) == len(EDITIONS)
 

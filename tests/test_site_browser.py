@@ -38,7 +38,7 @@ def site(tmp_path_factory):
 
 def test_every_page_renders_offline_without_errors(site, tab):
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 17  # the landing page, and per edition 6 site pages (model appendix included) + 2 chapters
+    assert len(pages) == 19  # the landing page, and per edition 7 site pages (model appendix, progress) + 2 chapters
     drawn = 0
     for path in pages:
         drawn += open_page(tab, path)

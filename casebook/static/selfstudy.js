@@ -162,7 +162,7 @@
 
   function numericVerdict(spec, input) {
     var n = spec.numeric, t = n.templates;
-    var texts = n.texts;
+    var texts = JSON.parse(unseal(n.texts, spec.id));
     if (input.validity && input.validity.badInput) return "Not quite. " + fill(t.not_a_number, texts);
     var raw = input.value.trim();
     if (raw === "") return fill(t.enter, texts);
@@ -172,6 +172,7 @@
     if (answer < n.min || answer > n.max) return "Not quite. " + fill(t.out_of_range, fields);
     var value = Number(unseal(n.value, spec.id));
     if (isNaN(value)) return "Not quite. " + fill(t.no_number, fields);
+    fields.value = formatG(value, 3);
     var tolerance = Number(unseal(n.tolerance, spec.id));
     if (Math.abs(answer - value) <= tolerance) return "Right. " + fill(t.right, fields);
     return "Not quite. " + fill(answer > value ? t.too_high : t.too_low, fields);
@@ -227,36 +228,35 @@
   }
 
   /* ------------------------------------------------------------------ predictions */
-  function revealPrediction(form, spec, quiet) {
-    var guess;
+  function guessIndex(form, spec) {
     if (spec.answer === "yes_no") {
       var picked = form.querySelector("input[type=radio]:checked");
-      if (!picked) { say(form, spec.enter, "none"); return; }
-      guess = picked.value;
-    } else {
-      var input = form.querySelector("input[type=number], input[type=range]");
-      if (input.validity && input.validity.badInput || input.value.trim() === "") { say(form, spec.enter, "none"); return; }
-      guess = Number(input.value);
+      return picked ? spec.guesses.indexOf(picked.value) : -1;
     }
+    var range = form.querySelector("input[type=range]");
+    return range && range.getAttribute("data-touched") === "yes" ? Number(range.value) : -1;
+  }
+
+  function revealPrediction(form, spec, quiet) {
+    var k = guessIndex(form, spec);
+    if (k < 0) { say(form, spec.enter, "none"); return; }
     var key = spec.case + "|" + spec.id;
+    var line = unseal(spec.lines[String(k)], key + "|" + k);
     var result = JSON.parse(unseal(spec.result, key));
-    var line;
-    if (spec.answer === "yes_no") {
-      line = fill(spec.templates[guess === result.answer ? "yes_no_same" : "yes_no_other"],
-                  Object.assign({}, result.texts, {guess: guess}));
-    } else {
-      var close = Math.abs(guess - result.value) <= spec.close;
-      var fields = Object.assign({}, result.texts, {guess: spec.answer === "probability" ? Math.round(100 * guess) + "%" : formatG(guess, 3)});
-      line = fill(spec.templates[close ? "close" : (guess > result.value ? "above" : "below")], fields);
-    }
-    var reveal = form.querySelector(".cb-reveal");
-    reveal.querySelector(".cb-reveal__line").textContent = line;
-    reveal.querySelector(".cb-reveal__result").textContent = result.text;
-    var explain = reveal.querySelector(".cb-reveal__explain");
-    if (explain) explain.textContent = result.explain || "";
-    reveal.hidden = false;
     say(form, line, "none");
-    if (!quiet) remember("predictions", spec.case, spec.id, {guess: guess, line: line});
+    var reveal = form.querySelector(".cb-reveal");
+    reveal.querySelector(".cb-reveal__explain").textContent = result.explain || "";
+    reveal.hidden = !result.explain;
+    if (!quiet) remember("predictions", spec.case, spec.id, {guess: spec.guesses[k], index: k, line: line});
+  }
+
+  function showGuess(form, spec) {
+    var range = form.querySelector("input[type=range]");
+    if (!range) return;
+    var label = spec.labels[Number(range.value)];
+    range.setAttribute("aria-valuetext", label);
+    var out = form.querySelector("output");
+    if (out) out.textContent = range.getAttribute("data-touched") === "yes" ? label : "not chosen yet";
   }
 
   function restorePrediction(form, spec) {
@@ -266,7 +266,10 @@
       var input = form.querySelector("input[type=radio][value='" + saved.guess + "']");
       if (input) input.checked = true;
     } else {
-      form.querySelectorAll("input[type=number], input[type=range]").forEach(function (i) { i.value = saved.guess; });
+      var range = form.querySelector("input[type=range]");
+      range.value = saved.index;
+      range.setAttribute("data-touched", "yes");
+      showGuess(form, spec);
     }
     revealPrediction(form, spec, true);
   }
@@ -283,10 +286,10 @@
     document.querySelectorAll("form[data-prediction]").forEach(function (form) {
       var spec = specOf(form);
       if (!spec) return;
-      var range = form.querySelector("input[type=range]"), number = form.querySelector("input[type=number]");
-      if (range && number) {
-        range.addEventListener("input", function () { number.value = range.value; });
-        number.addEventListener("input", function () { range.value = number.value; });
+      var range = form.querySelector("input[type=range]");
+      if (range) {
+        range.addEventListener("input", function () { range.setAttribute("data-touched", "yes"); showGuess(form, spec); });
+        showGuess(form, spec);
       }
       form.addEventListener("submit", function (event) { event.preventDefault(); revealPrediction(form, spec, false); });
       restorePrediction(form, spec);
@@ -299,38 +302,55 @@
   function showProgress(root) {
     var book = JSON.parse(root.querySelector("script[type='application/json']").textContent);
     var record = load();
-    var table = root.querySelector("tbody");
-    table.textContent = "";
+    var holder = root.querySelector("[data-chapters]");
+    holder.textContent = "";
     var done = 0, right = 0, total = 0;
     book.chapters.forEach(function (chapter) {
+      var section = document.createElement("section");
+      section.className = "cb-progress__chapter";
+      var heading = document.createElement("h2");
+      var link = document.createElement("a");
+      link.href = chapter.href;
+      link.textContent = chapter.title;
+      heading.appendChild(link);
+      section.appendChild(heading);
+      var list = document.createElement("ul");
+      var chapterRight = 0, chapterChecked = 0;
       chapter.items.forEach(function (item) {
         var kind = item.kind === "prediction" ? "predictions" : item.kind === "discussion" ? "notes" : "exercises";
         var saved = (record[kind] || {})[chapter.slug + "/" + item.id];
         var state = "not yet";
         if (saved) {
-          done += 1;
-          if (kind === "exercises") state = saved.verdict === "right" ? "right" : saved.verdict === "wrong" ? "not yet right" : "started";
-          else state = kind === "notes" ? (saved.text && saved.text.trim() ? "notes written" : "not yet") : "predicted";
-          if (saved.verdict === "right") right += 1;
+          if (kind === "exercises") state = saved.verdict === "right" ? "right" : saved.verdict === "wrong" ? "not yet right" : "not yet";
+          else if (kind === "notes") state = saved.text && saved.text.trim() ? "notes written" : "not yet";
+          else state = "predicted";
+          if (state !== "not yet") done += 1;
         }
-        if (kind === "exercises") total += 1;
-        var row = document.createElement("tr");
-        var c1 = document.createElement("td");
-        var link = document.createElement("a");
-        link.href = chapter.href + "#" + item.anchor;
-        link.textContent = chapter.title;
-        c1.appendChild(link);
-        var c2 = document.createElement("td");
-        c2.textContent = item.label;
-        var c3 = document.createElement("td");
-        c3.textContent = state;
-        c3.setAttribute("data-state", state);
-        row.appendChild(c1); row.appendChild(c2); row.appendChild(c3);
-        table.appendChild(row);
+        if (kind === "exercises") { total += 1; chapterChecked += 1; }
+        if (state === "right") { right += 1; chapterRight += 1; }
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = chapter.href + "#" + item.anchor;
+        a.textContent = item.label;
+        var status = document.createElement("span");
+        status.className = "cb-progress__state";
+        status.setAttribute("data-state", state);
+        status.textContent = state;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(": "));
+        li.appendChild(status);
+        list.appendChild(li);
       });
+      var tally = document.createElement("p");
+      tally.className = "cb-progress__tally";
+      tally.textContent = chapterRight + " of " + chapterChecked + " checked exercises right.";
+      section.appendChild(tally);
+      section.appendChild(list);
+      holder.appendChild(section);
     });
     root.querySelector("[data-summary]").textContent =
-      right + " of " + total + " checked exercises right; " + done + " items answered, predicted or noted.";
+      right + " of " + total + " checked exercises right; " + done + (done === 1 ? " item" : " items") +
+      " answered, predicted or noted.";
     var exportButton = root.querySelector("[data-export]");
     exportButton.onclick = function () {
       var data = Object.assign({exported: new Date().toISOString(), book: book.title}, load());
@@ -352,7 +372,8 @@
     };
   }
 
-  window.levelii = {formatG: formatG, seal: seal, unseal: unseal, fill: fill, load: load};
+  /* what the tests drive from outside a page (tests/test_selfstudy.py runs this file under Node) */
+  window.levelii = {formatG: formatG, seal: seal, unseal: unseal, fill: fill, load: load, numericVerdict: numericVerdict};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
 })();

@@ -176,7 +176,7 @@ def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None
     edition_dir = Path(edition_dir)
     root = Path(casebook_dir) if casebook_dir is not None else default_casebook_dir()
     edition_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("casebook.css", "print.css", "casebook.js", "search.js"):
+    for name in ("casebook.css", "print.css", "casebook.js", "search.js", "selfstudy.js"):
         shutil.copyfile(root / "static" / name, edition_dir / name)
     (edition_dir / "plotly.min.js").write_text(plotly_js, encoding="utf-8")
 
@@ -263,7 +263,34 @@ def render_site_pages(
             f"{fm.title} · {book.title}",
             body_html=Markup(fm.body_html),
         )
+    page(
+        "progress.html.j2",
+        "progress.html",
+        "progress",
+        f"My progress · {book.title}",
+        progress_json=Markup(progress_json(ordered, book.title)),
+    )
     return edition_dir / "index.html"
+
+
+def progress_json(ordered: Sequence[ChapterEntry], title: str) -> str:
+    """The progress page's data (:func:`levelii_kit.book.selfstudy.progress_data`) as safe inline JSON.
+
+    Parameters
+    ----------
+    ordered : sequence of ChapterEntry
+    title : str
+
+    Returns
+    -------
+    str
+        JSON that cannot close its ``<script>`` element early.
+    """
+    import json
+
+    from .selfstudy import progress_data
+
+    return json.dumps(progress_data(ordered, title), ensure_ascii=False).replace("</", "<\\/")
 
 
 #: ``teaching`` keys of a case file that only the instructor edition's copy keeps.

@@ -37,6 +37,10 @@ def _json_script(data: Mapping[str, Any]) -> Markup:
     return Markup(f'<script type="application/json">{text}</script>')
 
 
+def _number(x: float) -> str:
+    return format(float(x), ".3g")
+
+
 def _cost(cost: float) -> str:
     return f"{cost:g}"
 
@@ -92,8 +96,8 @@ def exercise_html(spec: Mapping[str, Any], edition: str) -> str:
                 'aria-describedby="{}-prompt"></p>'
             ).format(
                 field,
-                num["texts"]["low"],
-                num["texts"]["high"],
+                _number(num["min"]),
+                _number(num["max"]),
                 field,
                 ex_id,
                 num["min"],
@@ -131,6 +135,10 @@ def exercise_html(spec: Mapping[str, Any], edition: str) -> str:
 def prediction_html(spec: Mapping[str, Any], edition: str) -> str:
     """The HTML form of one prediction prompt: commit a guess, then see the model's result beside it.
 
+    A yes/no prompt offers two radio buttons; a chance or a point offers a slider over the guesses the case's
+    :func:`levelii_kit.predictions.guesses` lists (its value is the guess's index; ``selfstudy.js`` names the guess
+    in ``aria-valuetext`` and in an ``<output>``). Before a commit the form shows nothing of the model's result.
+
     Parameters
     ----------
     spec : mapping
@@ -150,8 +158,8 @@ def prediction_html(spec: Mapping[str, Any], edition: str) -> str:
     parts = [Markup('<form class="cb-prediction" data-prediction="{}" id="{}" novalidate>').format(pid, anchor)]
     title = Markup('<span class="cb-prediction__tag">Predict first.</span> {}').format(spec["prompt"])
     if spec["answer"] == "yes_no":
-        parts.append(Markup("<fieldset><legend>{}</legend>").format(title))
-        for value, label in (("yes", "Yes"), ("no", "No")):
+        parts.append(Markup('<fieldset class="cb-exercise__choices"><legend>{}</legend>').format(title))
+        for value, label in zip(spec["guesses"], spec["labels"]):
             field = f"{anchor}-{value}"
             parts.append(
                 Markup(
@@ -162,37 +170,29 @@ def prediction_html(spec: Mapping[str, Any], edition: str) -> str:
         parts.append(Markup("</fieldset>"))
     else:
         field = f"{anchor}-guess"
-        unit = " (as a chance from 0 to 1)" if spec["answer"] == "probability" else ""
+        what = "the chance" if spec["answer"] == "probability" else "the point on the issue"
         parts.append(Markup('<p class="cb-prediction__prompt" id="{}-prompt">{}</p>').format(anchor, title))
         parts.append(
             Markup(
-                '<p class="cb-exercise__field"><label for="{}">Your prediction{}</label> '
-                '<input type="range" min="{}" max="{}" step="{}" value="{}" aria-hidden="true" tabindex="-1"> '
-                '<input type="number" id="{}" name="{}" min="{}" max="{}" step="{}" inputmode="decimal" '
-                'aria-describedby="{}-prompt"></p>'
+                '<p class="cb-exercise__field"><label for="{}">Your prediction: {} (from {} to {})</label> '
+                '<input type="range" id="{}" name="{}" min="0" max="{}" step="1" value="{}" '
+                'aria-describedby="{}-prompt"> <output for="{}" aria-hidden="true">not chosen yet</output></p>'
             ).format(
                 field,
-                unit,
-                spec["min"],
-                spec["max"],
-                spec["step"],
-                (spec["min"] + spec["max"]) / 2,
+                what,
+                spec["labels"][0],
+                spec["labels"][-1],
                 field,
                 pid,
-                spec["min"],
-                spec["max"],
-                spec["step"],
+                len(spec["guesses"]) - 1,
+                (len(spec["guesses"]) - 1) // 2,
                 anchor,
+                field,
             )
         )
     parts.append(Markup('<p class="cb-exercise__actions"><button type="submit">Commit my prediction</button></p>'))
-    parts.append(Markup('<p class="cb-feedback cb-visually-hidden" role="status" aria-live="polite"></p>'))
-    parts.append(
-        Markup(
-            '<div class="cb-reveal" hidden><p class="cb-reveal__line"></p><p class="cb-reveal__result"></p>'
-            '<p class="cb-reveal__explain"></p></div>'
-        )
-    )
+    parts.append(Markup('<p class="cb-feedback" role="status" aria-live="polite"></p>'))
+    parts.append(Markup('<div class="cb-reveal" hidden><p class="cb-reveal__explain"></p></div>'))
     if shown is not None and edition == "instructor":
         parts.append(
             Markup(
@@ -203,6 +203,14 @@ def prediction_html(spec: Mapping[str, Any], edition: str) -> str:
     parts.append(_json_script(spec))
     parts.append(Markup("</form>"))
     return str(Markup("\n").join(parts))
+
+
+def _first_sentence(text: str, limit: int = 110) -> str:
+    """The first sentence of a prompt, cut to ``limit`` characters, for a list."""
+    text = " ".join(text.split())
+    end = text.find(". ")
+    short = text[: end + 1] if 0 < end < limit else text
+    return short if len(short) <= limit else short[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def progress_data(chapters: Sequence[ChapterEntry], title: str) -> dict:
@@ -228,10 +236,16 @@ def progress_data(chapters: Sequence[ChapterEntry], title: str) -> dict:
         items = []
         for k, ex in enumerate(case.teaching["exercises"], start=1):
             kind = "checked" if ex.get("kind") else "discussion"
-            items.append({"id": ex["id"], "kind": kind, "label": f"Exercise {k}", "anchor": f"exercise-{ex['id']}"})
+            label = f"Exercise {k}" + ("" if ex.get("kind") else " (discussion)") + f": {_first_sentence(ex['prompt'])}"
+            items.append({"id": ex["id"], "kind": kind, "label": label, "anchor": f"exercise-{ex['id']}"})
         for p in getattr(case, "predictions", ()):
             items.append(
-                {"id": p.id, "kind": "prediction", "label": f"Prediction: {p.prompt}", "anchor": f"prediction-{p.id}"}
+                {
+                    "id": p.id,
+                    "kind": "prediction",
+                    "label": f"Prediction: {_first_sentence(p.prompt)}",
+                    "anchor": f"prediction-{p.id}",
+                }
             )
         out.append({"slug": chapter.slug, "title": chapter.title, "href": f"{chapter.slug}.html", "items": items})
     return {"title": title, "chapters": out}

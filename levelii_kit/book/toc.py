@@ -41,7 +41,7 @@ __all__ = [
 #: The editions a casebook can be rendered in.
 EDITIONS = ("student", "instructor")
 
-_RESERVED_PAGES = {"index", "glossary", "bibliography"}
+_RESERVED_PAGES = {"index", "glossary", "bibliography", "progress"}
 
 
 @dataclass(frozen=True)
