@@ -64,6 +64,8 @@ def grid(points=401):
 QUOTAS = st.one_of(st.sampled_from([0.5, 2 / 3, 1.0]), st.floats(0.2, 1.0))
 WEIGHTS = st.one_of(st.integers(1, 3).map(float), st.floats(0.1, 3.0))
 SALIENCE = st.one_of(st.just(1.0), st.floats(0.25, 4.0))
+#: a crisp quota or a visible softness (a softness of 1e-300 is a step the smooth solver's grid cannot resolve)
+SOFTNESS = st.one_of(st.just(0.0), st.floats(0.01, 0.1))
 
 
 @st.composite
@@ -104,7 +106,7 @@ def wide_scenarios(draw, crisp=True, kinds=("nash", "split", "setter"), terms=Tr
                     seated=True if leader else draw(st.booleans()),
                 )
             )
-        rule = lk.RatificationRule(quota=draw(QUOTAS), softness=0.0 if crisp else draw(st.floats(0.0, 0.1)))
+        rule = lk.RatificationRule(quota=draw(QUOTAS), softness=0.0 if crisp else draw(SOFTNESS))
         sides.append(lk.Side(name, tuple(members), leader=f"{name}0", rule=rule))
     names = [c.name for s in sides for c in s.constituencies]
     term_list = ()
@@ -152,7 +154,7 @@ def deal_scenarios(draw, crisp=True, kinds=("nash", "split", "setter"), max_memb
                 )
             )
         quota = draw(QUOTAS) if crisp else draw(st.floats(0.2, 0.8))
-        rule = lk.RatificationRule(quota=quota, softness=0.0 if crisp else draw(st.floats(0.0, 0.1)))
+        rule = lk.RatificationRule(quota=quota, softness=0.0 if crisp else draw(SOFTNESS))
         sides.append(lk.Side(name, tuple(members), leader=f"{name}0", rule=rule))
     s = lk.Scenario((lk.Issue("x"),), tuple(sides), gamma=gamma, solution=draw(solutions(kinds)))
     return s, m
