@@ -12,6 +12,9 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
+    # derandomized runs draw the same examples every time, so a database of past failures adds nothing; without
+    # one, mutation runs (make mutation) cannot carry an example from one mutant's run into the next
+    database=None,
 )
 settings.load_profile("ci")
 
