@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: test casebook lab bench clean browser-tools
+.PHONY: test casebook lab bench clean browser-tools mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,4 +39,16 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py --casebook
 
 clean:
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build .pytest_cache .hypothesis mutants
+
+# ---- mutation testing (not part of `make test`): mutmut 3 over the model modules with the fast model tests,
+# configured in pyproject.toml [tool.mutmut]; starts from scratch, prints the survivors and the score.
+# MUTATION_EXAMPLES sets the hypothesis examples per property test in the mutants' runs.
+MUTATION_EXAMPLES ?= 20
+mutation: $(STAMP)
+	rm -rf mutants
+	LEVELII_HYPOTHESIS_EXAMPLES=$(MUTATION_EXAMPLES) $(VENV)/bin/mutmut run --max-children $(JOBS) >mutants.log 2>&1 || { tail -n 40 mutants.log; exit 1; }
+	mv mutants.log mutants/run.log
+	$(VENV)/bin/mutmut results
+	$(VENV)/bin/mutmut export-cicd-stats >/dev/null
+	$(PY) tests/mutation_score.py mutants/mutmut-cicd-stats.json

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from strategies import grid, scenarios
 
@@ -370,6 +370,7 @@ def _tighten_b(s, bound):
     return replace(s, sides=(s.sides[0], replace(b, constituencies=b.constituencies + (c,))))
 
 
+@settings(max_examples=min(settings().max_examples, 30))
 @given(scenarios(crisp=True, veto=True), st.floats(0.1, 0.9), st.floats(0.05, 0.95))
 def test_p11_relaxing_b_s_binding_bound_pays(s, u, v):
     """model.md P-11 where B's bound binds: a B veto player makes x >= c bind (c above the unconstrained deal d);

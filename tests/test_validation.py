@@ -333,5 +333,8 @@ def test_numerics():
     out = scaled_logistic([-0.1, -1e-10, 0.1, np.log(3.0)], [0.0, 0.0, 0.0, 1.0])
     assert out.tolist() == [0.0, 1.0, 1.0, pytest.approx(0.75)]
     assert scaled_logistic(-2e-9, 0.0) == 0.0
+    assert scaled_logistic(-1e-9, 0.0) == 1.0  # exactly on the tolerance: accepted
+    assert scaled_logistic([-1e-9, -1e-9], [0.0, 1.0]).tolist() == [1.0, pytest.approx(0.5)]
+    assert scaled_logistic([-1, 0, 2], 0.0).dtype == float and logistic(0).dtype == float
     assert scaled_logistic([[1.0], [-1.0]], [0.0, 0.0]).shape == (2, 2)
     assert scaled_logistic(np.log(3.0) * 0.5, 0.5) == pytest.approx(0.75)
