@@ -238,3 +238,69 @@ def test_link_issue_puts_it_back_on_the_table():
     assert lk.net_gain(s, [[0.0, 1.0]])[0].tolist() == [[0.6] * 6, [0.6] * 6]
     linked = lk.LinkIssue("A", issue="x").apply(s)
     assert lk.solve(linked).point[0, 0] == pytest.approx(0.5)
+
+
+# ------------------------------------------------------------------------------------------- validation
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: lk.SetQuota("A", side="B", quota=0.0), "SetQuota.quota must be in (0.0, 1.0] (got 0.0)"),
+        (lambda: lk.SetQuota("A", side="B", quota=1.5), "SetQuota.quota must be in (0.0, 1.0] (got 1.5)"),
+        (lambda: lk.SetBlocking("A", target="h", blocking=1.2), "SetBlocking.blocking must be in [0.0, 1.0] (got 1.2)"),
+        (lambda: lk.SetDiscretion("A", side="B", discretion=-0.1), "SetDiscretion.discretion must be in [0.0, 1.0]"),
+        (lambda: lk.Secrecy("A", side="B", level=2.0), "Secrecy.level must be in [0.0, 1.0] (got 2.0)"),
+        (lambda: lk.Secrecy("A", side="B", noise_factor=0.0), "Secrecy.noise_factor must be in (0.0, 100.0]"),
+        (lambda: lk.Secrecy("A", side="B", noise_factor=101.0), "Secrecy.noise_factor must be in (0.0, 100.0]"),
+        (lambda: lk.Consult("A", target="h", factor=0.0), "Consult.factor must be in (0.0, 1.0] (got 0.0)"),
+        (lambda: lk.Consult("A", target="h", factor=1.5), "Consult.factor must be in (0.0, 1.0] (got 1.5)"),
+        (lambda: lk.Timing("A", target="h", threat=-0.1), "Timing.threat must be in [0.0, inf] (got -0.1)"),
+        (lambda: lk.Timing("A", target="h", receptivity=1.5), "Timing.receptivity must be in [-1.0, 1.0] (got 1.5)"),
+        (lambda: lk.Mollify("A", target="h", amount=-1.0), "Mollify.amount must be in [0.0, inf] (got -1.0)"),
+        (lambda: lk.Inflame("A", target="h", amount=-0.5), "Inflame.amount must be in [0.0, inf] (got -0.5)"),
+        (lambda: lk.Reframe("A", target="h", shift=-0.1), "Reframe.shift must be in [0.0, inf] (got -0.1)"),
+        (lambda: lk.Restraint("A", threat_cut=-1.0), "Restraint.threat_cut must be in [0.0, inf] (got -1.0)"),
+        (lambda: lk.Restraint("A", claim_cut=0.995), "Restraint.claim_cut must be in [0.0, 0.99] (got 0.995)"),
+        (lambda: lk.Empower("A", target="h", factor=0.0), "Empower.factor must be in (0.0, 1000000.0] (got 0.0)"),
+        (lambda: lk.Empower("A", target="h", factor=2e6), "Empower.factor must be in (0.0, 1000000.0]"),
+        (lambda: lk.SidePayment("A", target="h", amount=-0.1), "SidePayment.amount must be in [0.0, inf]"),
+        (lambda: lk.SidePayment("A", target="h", efficiency=0.0), "SidePayment.efficiency must be in (0.0, 1000000.0]"),
+        (lambda: lk.Engage("A", target="h", shift=-1.0), "Engage.shift must be in [0.0, inf] (got -1.0)"),
+        (lambda: lk.Engage("A", target="h", threat_cut=-1.0), "Engage.threat_cut must be in [0.0, inf] (got -1.0)"),
+        (lambda: lk.Mollify("A", target="h", cost=-0.01), "Mollify.cost must be in [0.0, inf] (got -0.01)"),
+        (lambda: lk.Mollify("A", target="h", amount=float("inf")), "Mollify.amount must be a finite number (got inf)"),
+        (lambda: lk.Mollify("A", target="h", amount=True), "Mollify.amount must be a finite number (got True)"),
+        (lambda: lk.Mollify("A", target="h", amount="0.1"), "Mollify.amount must be a finite number (got '0.1')"),
+    ],
+)
+def test_intervention_parameters_are_refused_with_their_range(build, message):
+    with pytest.raises(ValueError) as err:
+        build()
+    assert str(err.value) == message if "(got" in message and message.endswith(")") else message in str(err.value)
+
+
+def test_intervention_boundaries_are_accepted():
+    assert lk.SetQuota("A", side="B", quota=1.0).quota == 1.0
+    assert lk.Secrecy("A", side="B", level=0.0, noise_factor=100.0).noise_factor == 100.0
+    assert lk.Consult("A", target="h", factor=1.0).factor == 1.0
+    assert lk.Restraint("A", claim_cut=0.99).claim_cut == 0.99
+    assert lk.Empower("A", target="h", factor=1e6).factor == 1e6
+    assert lk.Timing("A", target="h", threat=0.0, receptivity=-1.0).receptivity == -1.0
+    assert lk.Mollify("A", target="h", amount=0).amount == 0
+    assert lk.Reframe("A", target="h", shift=0.1, toward=0.3).toward == (0.3,)
+    assert lk.SidePayment("A", target="h", amount=0.0).cost == 0.0
+
+
+def test_intervention_target_and_base_class():
+    assert lk.Mollify("A", target="B_hawk").target == "B_hawk"
+    assert lk.SetQuota("A", side="B").target == "B"
+    assert lk.OfferTerm("A", term="t").target == "t"
+    assert lk.LinkIssue("A", issue="x").target == "x"
+    assert lk.Restraint("A").target == ""
+    assert lk.Mollify("A", target="B_hawk").target_name == "B_hawk"
+    with pytest.raises(NotImplementedError):
+        lk.Intervention("A").apply(lk.canonical_scenario())
+    s = lk.canonical_scenario()
+    assert lk.Empower("A", target="B_dove", factor=2.0)(s) == lk.Empower("A", target="B_dove", factor=2.0).apply(s)
+    assert lk.apply_all(s, []) is s
+    both = lk.apply_all(s, [lk.Empower("A", target="B_dove", factor=2.0), lk.Empower("A", target="B_dove", factor=3.0)])
+    assert both.constituency("B_dove").strength == 6.0
