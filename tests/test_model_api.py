@@ -270,3 +270,65 @@ def test_support_functions():
     # a batch of two scenarios against one row of candidates
     b = lk.ScenarioBatch.from_scenarios([s, s.with_constituency("A_hawk", blocking=1.0)])
     assert lk.joint_probability(b, [[0.5]]).tolist() == [[1.0], [0.0]]
+
+
+# ------------------------------------------------------------------------------------- rule layers, inputs
+def test_rule_layers_by_hand():
+    from levelii_kit.rules import blocking_layer, discretion_layer, share_layer
+
+    # weights (2, 1, 1), supports (1, 0.5, 0): S = (2 + 0.5) / 4 = 0.625; quota 0.5, softness 0.1: R = L(1.25)
+    s, r = share_layer(np.array([1.0, 0.5, 0.0]), np.array([2.0, 1.0, 1.0]), 0.5, 0.1)
+    assert float(s) == pytest.approx(0.625) and float(r) == pytest.approx(L(1.25))
+    # no seated weight: S = 0
+    s, r = share_layer(np.array([1.0, 1.0]), np.zeros(2), 0.5, 0.0)
+    assert float(s) == 0.0 and float(r) == 0.0
+    # blocking (1, 0.5) with supports (0.8, 0.4): (1 - 0.2)(1 - 0.5 * 0.6) = 0.56
+    assert float(blocking_layer(np.array([0.8, 0.4]), np.array([1.0, 0.5]))) == pytest.approx(0.56)
+    # discretion 0.25 mixes p_L = 0.2 with R B = 0.6: 0.05 + 0.45 = 0.5
+    assert float(discretion_layer(0.2, 0.6, 1.0, 0.25)) == pytest.approx(0.5)
+    assert float(discretion_layer(0.2, 0.6, 0.5, 0.0)) == pytest.approx(0.3)
+
+
+def test_bloc_layer_by_hand():
+    from levelii_kit.rules import bloc_layer
+
+    # weights (3, 2, 1), quota 4/6 of 6 = 4: winning yes-sets {0,1}, {0,2}? 3+1 = 4 yes, {0,1,2}; {1,2} = 3 no.
+    # p = (0.9, 0.5, 0.2): P = p0 p1 (1 - p2) + p0 (1 - p1) p2 + p0 p1 p2 = 0.36 + 0.09 + 0.09 = 0.54
+    got = bloc_layer(np.array([0.9, 0.5, 0.2]), np.array([3.0, 2.0, 1.0]), 4 / 6)
+    assert float(got) == pytest.approx(0.54)
+    # certain supporters and opponents
+    assert float(bloc_layer(np.array([1.0, 0.0]), np.array([1.0, 1.0]), 0.6)) == pytest.approx(0.0, abs=1e-12)
+    assert float(bloc_layer(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 1.0)) == 1.0
+    # batched: shape (2, 3) supports give shape (2,)
+    both = bloc_layer(np.array([[0.9, 0.5, 0.2], [1.0, 1.0, 1.0]]), np.array([3.0, 2.0, 1.0]), np.array([4 / 6, 1.0]))
+    assert both.tolist() == [pytest.approx(0.54), 1.0]
+
+
+def test_evaluate_input_shapes():
+    s = lk.canonical_scenario()
+    t = replace(s, terms=(lk.Term("t", values={"B_hawk": 0.1}, costs={"A": 0.02, "B": 0.01}),))
+    # x as (N, G) for one issue; z as (N, M), shared by the candidates
+    ev = lk.evaluate(t, [[0.5, 0.52]], z=[[1.0]])
+    assert ev.gain.shape == (1, 2, 6)
+    assert ev.gain[0, 0, 4] == pytest.approx(0.6 - 0.65 + 0.1)  # B's hawk at 0.5 with the term
+    # leaders' surpluses net of the term's cost: A 0.1 - 0.02, B 0.1 - 0.01
+    assert ev.surplus[0, 0].tolist() == pytest.approx([0.08, 0.09])
+    # z per candidate (N, G, M)
+    ev = lk.evaluate(t, [[0.5, 0.5]], z=[[[0.0], [1.0]]])
+    assert ev.surplus[0, :, 0].tolist() == pytest.approx([0.1, 0.08])
+    # default: forced terms only (none here)
+    assert lk.evaluate(t, [[0.5]]).surplus[0, 0].tolist() == pytest.approx([0.1, 0.1])
+    # one row of candidates for a batch of two
+    b = lk.ScenarioBatch.from_scenarios([s, s.with_constituency("A_leader", tolerance=0.7)])
+    assert lk.evaluate(b, [[0.5]]).surplus[:, 0, 0].tolist() == pytest.approx([0.1, 0.2])
+
+
+def test_two_issue_gain_by_hand():
+    # saliences (1, 4) for A's leader at (0, 0): distance to (0.3, 0.2) = sqrt(0.09 + 4 * 0.04) = 0.5
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0, 0.0), tolerance=0.6, salience=(1.0, 4.0)),), leader="a")
+    b = lk.Side("B", (lk.Constituency("b", ideal=(1.0, 1.0), tolerance=0.6),), leader="b")
+    s = lk.Scenario((lk.Issue("x"), lk.Issue("y")), (a, b))
+    assert lk.net_gain(s, [[[0.3, 0.2]]])[0, 0, 0] == pytest.approx(0.1)
+    assert lk.net_gain(replace(s, gamma=2), [[[0.3, 0.2]]])[0, 0, 0] == pytest.approx(0.36 - 0.25)
+    # the second issue unlinked: only x counts, 0.6 - 0.3
+    assert lk.net_gain(s.with_issue("y", linked=False), [[[0.3, 0.2]]])[0, 0, 0] == pytest.approx(0.3)
