@@ -61,14 +61,33 @@ def test_quota_boundary_is_winning():
     assert got["banzhaf"] == [F(1, 3)] * 3 and got["shapley_shubik"] == [F(1, 3)] * 3
 
 
+def test_weights_reaching_the_quota_within_round_off():
+    # a coalition within a relative 1e-9 of the quota reaches it (shares times totals are rounded)
+    assert lk.power_indices([2.0], 2 / (1 - 1e-9))["banzhaf"].tolist() == [1.0]  # 2 = q (1 - 1e-9) to the bit
+    assert lk.power_indices([999.9999995], 1000.0)["banzhaf"].tolist() == [1.0]  # 5e-10 relative short
+    assert lk.power_indices([999.999998], 1000.0)["banzhaf"].tolist() == [0.0]  # 2e-9 relative short
+    # below a quota of 1 the tolerance is absolute, 1e-9
+    assert lk.power_indices([1 - 0.5e-9], 1.0)["banzhaf"].tolist() == [1.0]
+    assert lk.power_indices([1 - 1.5e-9], 1.0)["banzhaf"].tolist() == [0.0]
+
+
+def test_exact_weights_and_float_results():
+    # Fractions as weights (converted to floats), and results as float arrays
+    got = lk.power_indices([F(3), F(2), F(1)], F(4))
+    np.testing.assert_allclose(got["shapley_shubik"], [2 / 3, 1 / 6, 1 / 6])
+    assert got["banzhaf"].dtype == float and got["shapley_shubik"].dtype == float
+
+
 def test_power_index_input_errors():
     with pytest.raises(ValueError, match="need 1 to 20 players, got 0"):
         lk.power_indices([], 1)
-    with pytest.raises(ValueError, match="need 1 to 20 players, got 21"):
+    with pytest.raises(ValueError, match="^power_indices enumerates coalitions: need 1 to 20 players, got 21$"):
         lk.power_indices([1] * 21, 11)
-    with pytest.raises(ValueError, match="weights must be finite and non-negative"):
+    # twenty is allowed: unanimity of 20 gives 1/20 each
+    assert lk.power_indices([1] * 20, 20)["banzhaf"] == pytest.approx([0.05] * 20)
+    with pytest.raises(ValueError, match="^weights must be finite and non-negative$"):
         lk.power_indices([1, -1], 1)
-    with pytest.raises(ValueError, match="weights must be finite and non-negative"):
+    with pytest.raises(ValueError, match="^weights must be finite and non-negative$"):
         lk.power_indices([1, float("nan")], 1)
     assert lk.power_indices([1] * 12, 12)["banzhaf"] == pytest.approx([1 / 12] * 12)  # unanimity of 12
 
@@ -83,6 +102,12 @@ def test_side_power():
     assert table["banzhaf"].tolist() == [0.0, 1.0, 0.0]
     assert table["shapley_shubik"].tolist() == [0.0, 1.0, 0.0]
     assert table["veto"].tolist() == [False, True, False]
+    assert table.index.name == "constituency"
+    # weights (3, 2, 1) with quota 2/3 of 6 = 4: the game [4; 3, 2, 1], Banzhaf (3/5, 1/5, 1/5)
+    s3 = lk.canonical_scenario().with_side("B", quota=2 / 3)
+    s3 = s3.with_constituency("B_leader", strength=3.0).with_constituency("B_hawk", strength=2.0)
+    assert lk.side_power(s3, "B")["banzhaf"].tolist() == pytest.approx([3 / 5, 1 / 5, 1 / 5])
+    assert lk.side_power(s3, "B")["shapley_shubik"].tolist() == pytest.approx([2 / 3, 1 / 6, 1 / 6])
     # unseated members are left out
     t = lk.Unseat("A", target="B_hawk").apply(lk.canonical_scenario())
     assert lk.side_power(t, 1).index.tolist() == ["B_leader", "B_dove"]

@@ -153,3 +153,47 @@ def test_bad_monte_carlo_input():
         with pytest.raises(ValueError, match="draws must be a positive integer"):
             lk.monte_carlo(canonical(), {}, draws=draws, seed=0)
     assert lk.monte_carlo(canonical(), {}, draws=1, seed=0).result.size == 1
+
+
+def test_constituency_names_with_dots():
+    # "U.S. Senate.strength": the field is after the last dot
+    s = lk.canonical_scenario()
+    a = s.sides[1]
+    renamed = tuple(
+        c if c.name != "B_hawk" else type(c)(**{**c.__dict__, "name": "U.S. Senate"}) for c in a.constituencies
+    )
+    from dataclasses import replace
+
+    t = replace(s, sides=(s.sides[0], replace(a, constituencies=renamed)))
+    mc = lk.monte_carlo(t, {"U.S. Senate.strength": ("uniform", 3.0, 4.0)}, draws=5, seed=0)
+    np.testing.assert_allclose(mc.result.point[:, 0], 0.55, atol=1e-12)  # as B_hawk.strength above
+
+
+def test_two_draws_of_one_field():
+    # two strengths (and two quotas) drawn at once must both land
+    spec = {
+        "A_hawk.strength": ("uniform", 3.0, 4.0),
+        "B_dove.strength": ("uniform", 5.0, 6.0),
+        "A.quota": ("uniform", 0.5, 0.6),
+        "B.quota": ("uniform", 0.3, 0.4),
+    }
+    mc = lk.monte_carlo(canonical(), spec, draws=10, seed=1)
+    b = mc.result.batch
+    np.testing.assert_array_equal(b.strength[:, b.names.index("A_hawk")], mc.draws["A_hawk.strength"])
+    np.testing.assert_array_equal(b.strength[:, b.names.index("B_dove")], mc.draws["B_dove.strength"])
+    np.testing.assert_array_equal(b.quota[:, 0], mc.draws["A.quota"])
+    np.testing.assert_array_equal(b.quota[:, 1], mc.draws["B.quota"])
+
+
+def test_summary_with_deals_and_the_default_draws():
+    # B's vetoing hawk with threat h in [0, 0.05]: a deal at 0.55 + h in every draw, chance 1
+    base = canonical().with_constituency("B_hawk", blocking=1.0)
+    mc = lk.monte_carlo(base, {"B_hawk.threat": ("uniform", 0.0, 0.05)}, draws=40, seed=2)
+    summary = mc.summary()
+    h = mc.draws["B_hawk.threat"]
+    assert summary["share_with_deal"] == 1.0 and summary["chance_of_agreement"] == 1.0
+    assert summary["mean_outcome"] == [pytest.approx(0.55 + h.mean())]
+    # E_A = -0.6 + (0.6 - x) = -x; E_B = -0.6 + (x - 0.4) = x - 1
+    assert summary["mean_E_A"] == pytest.approx(-(0.55 + h.mean()))
+    assert summary["mean_E_B"] == pytest.approx(0.55 + h.mean() - 1.0)
+    assert lk.monte_carlo(canonical(), {}, seed=0).result.size == 1000

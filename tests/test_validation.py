@@ -168,6 +168,8 @@ def test_issue_and_term():
     assert t.__eq__("t") is NotImplemented
     assert hash(t) == hash(lk.Term("t", values={"h": -0.2}, costs={"A": 0.1}, state="forced"))
     assert len({t, lk.Term("t", values={"h": -0.2}, costs={"A": 0.1}, state="forced")}) == 1
+    assert hash(t) != hash(lk.Term("u", values={"h": -0.2}, costs={"A": 0.1}, state="forced"))
+    assert hash(t) != hash(lk.Term("t", values={"h": 0.3}, costs={"A": 0.1}, state="forced"))
 
 
 # -------------------------------------------------------------------------------------------------- Side
@@ -336,5 +338,8 @@ def test_numerics():
     assert scaled_logistic(-1e-9, 0.0) == 1.0  # exactly on the tolerance: accepted
     assert scaled_logistic([-1e-9, -1e-9], [0.0, 1.0]).tolist() == [1.0, pytest.approx(0.5)]
     assert scaled_logistic([-1, 0, 2], 0.0).dtype == float and logistic(0).dtype == float
+    # float64 whatever comes in
+    assert logistic(np.float32(1.0)).dtype == np.float64
+    assert scaled_logistic(np.float32([0.1]), np.float32([0.05])).dtype == np.float64
     assert scaled_logistic([[1.0], [-1.0]], [0.0, 0.0]).shape == (2, 2)
     assert scaled_logistic(np.log(3.0) * 0.5, 0.5) == pytest.approx(0.75)
