@@ -332,3 +332,63 @@ def test_two_issue_gain_by_hand():
     assert lk.net_gain(replace(s, gamma=2), [[[0.3, 0.2]]])[0, 0, 0] == pytest.approx(0.36 - 0.25)
     # the second issue unlinked: only x counts, 0.6 - 0.3
     assert lk.net_gain(s.with_issue("y", linked=False), [[[0.3, 0.2]]])[0, 0, 0] == pytest.approx(0.3)
+
+
+def test_bloc_layer_boundaries():
+    from levelii_kit.rules import bloc_layer
+
+    # a yes-weight exactly at quota * total - 1e-9 still passes: weights (0.5 - 1e-9, 0.5 + 1e-9), quota 1/2
+    w = np.array([0.5 - 1e-9, 0.5 + 1e-9])
+    assert float(bloc_layer(np.array([1.0, 0.0]), w, 0.5)) == pytest.approx(1.0)
+    # the probabilities of all 2^5 vote patterns add up to 1 + 2e-16 in floating point here; the result stays <= 1
+    p = np.array(
+        [0.028319671145462966, 0.12428327649956394, 0.6706244146936303, 0.6471895115742501, 0.6153851114812539]
+    )
+    assert float(bloc_layer(p, np.ones(5), 0.0)) == 1.0
+
+
+def test_support_functions_pass_terms_and_crisp():
+    s = lk.canonical_scenario().with_constituency("B_hawk", blocking=1.0)
+    t = replace(s, terms=(lk.Term("t", values={"B_hawk": 0.1}),))
+    # with the term B's vetoing hawk accepts from 0.45: at 0.5 it gains 0.05
+    assert lk.net_gain(t, [[0.5]], z=[[1.0]])[0, 0, 4] == pytest.approx(0.05)
+    assert lk.support(t, [[0.5]], z=[[1.0]])[0, 0, 4] == 1.0
+    assert lk.ratification_probability(t, [[0.5]], z=[[1.0]])[0, 0].tolist() == [1.0, 1.0]
+    assert lk.joint_probability(t, [[0.5]], z=[[1.0]]).tolist() == [[1.0]]
+    assert lk.joint_probability(t, [[0.5]]).tolist() == [[0.0]]
+    # smooth by default, crisp on request: A's vetoing hawk with noise 0.1 at 0.5 (gain -0.05)
+    noisy = lk.canonical_scenario().with_constituency("A_hawk", blocking=1.0, noise=0.1)
+    assert lk.ratification_probability(noisy, [[0.5]])[0, 0, 0] == pytest.approx(L(-0.5))
+    assert lk.ratification_probability(noisy, [[0.5]], crisp=True)[0, 0, 0] == 0.0
+    assert lk.joint_probability(noisy, [[0.5]])[0, 0] == pytest.approx(L(-0.5))
+    assert lk.joint_probability(noisy, [[0.5]], crisp=True)[0, 0] == 0.0
+    assert lk.support(noisy, [[0.5]])[0, 0, 1] == pytest.approx(L(-0.5))
+    assert lk.evaluate(noisy, [[0.5]]).side[0, 0, 0] == pytest.approx(L(-0.5))
+
+
+def test_canonical_scenario_as_documented():
+    s = lk.canonical_scenario(noise=0.02, softness=0.03, alpha=0.6)
+    assert s.name == "canonical classroom scenario (model.md 3.12)"
+    (issue,) = s.issues
+    assert (issue.name, issue.label, issue.low, issue.high) == ("x", "the single issue", 0.0, 1.0)
+    assert (issue.low_label, issue.high_label) == ("A's preferred end", "B's preferred end")
+    assert [x.label for x in s.sides] == ["Side A", "Side B"] and [x.leader for x in s.sides] == [
+        "A_leader",
+        "B_leader",
+    ]
+    assert s.constituency("A_hawk").label == "A's hawk" and s.constituency("B_dove").label == "B's dove"
+    assert [c.ideal[0] for c in s.constituencies] == [0.0, -0.15, 0.3, 1.0, 1.15, 0.7]
+    assert {c.tolerance for c in s.constituencies} == {0.6} and {c.noise for c in s.constituencies} == {0.02}
+    assert [x.rule for x in s.sides] == [lk.RatificationRule(quota=0.5, softness=0.03)] * 2
+    assert s.solution == lk.NashBargaining(0.6) and s.gamma == 1 and s.status_quo is None
+
+
+def test_term_mappings_are_frozen_floats():
+    from types import MappingProxyType
+
+    t = lk.Term("t", values={"h": 1}, costs={"A": 2})
+    assert isinstance(t.values, MappingProxyType) and isinstance(t.costs, MappingProxyType)
+    assert type(t.values["h"]) is float and type(t.costs["A"]) is float
+    with pytest.raises(TypeError):
+        t.values["h"] = 3.0
+    assert dict(lk.Term("u").values) == {} and dict(lk.Term("u").costs) == {}
