@@ -28,6 +28,7 @@ _MUTATION_ORDER = (
     "test_validation.py",
     "test_strictness.py",
     "test_model_api.py",
+    "test_model_details.py",
     "test_power.py",
     "test_interventions.py",
     "test_sampling.py",

@@ -38,6 +38,8 @@ def test_smooth_win_set_boundary():
 
 
 def test_smooth_zopa_is_narrower_than_the_naive_overlap():
+    # (P is continuous here, so the boundaries are found to 1e-6; a crisp quota makes P jump, and the boundary
+    # is then found to the refinement stencil's spacing, 1e-4 above)
     # with softness 0.05 too: P_A(x) = L((S_A(x) - 1/2)/0.05) and P_B(x) = P_A(1 - x). The naive overlap
     # W_A(1/2) n W_B(1/2) is still [1 - b, b]; the ZOPA needs P_A P_B >= 1/2, which by symmetry ends where
     # P_A(x) P_A(1 - x) = 1/2
@@ -49,13 +51,13 @@ def test_smooth_zopa_is_narrower_than_the_naive_overlap():
 
     z = brentq(lambda x: p_a(x) * p_a(1 - x) - 0.5, 0.5, b)
     ((nlo, nhi),) = lk.naive_zopa(s).intervals_of()
-    assert (nlo, nhi) == (pytest.approx(1 - b, abs=1e-4), pytest.approx(b, abs=1e-4))
+    assert (nlo, nhi) == (pytest.approx(1 - b, abs=1e-6), pytest.approx(b, abs=1e-6))
     ((zlo, zhi),) = lk.zopa(s).intervals_of()
-    assert (zlo, zhi) == (pytest.approx(1 - z, abs=1e-4), pytest.approx(z, abs=1e-4))
+    assert (zlo, zhi) == (pytest.approx(1 - z, abs=1e-6), pytest.approx(z, abs=1e-6))
     assert z <= b
     # a higher confidence level narrows it visibly
     z8 = brentq(lambda x: p_a(x) * p_a(1 - x) - 0.8, 0.5, b)
-    assert lk.zopa(s, confidence=0.8).intervals_of()[0][1] == pytest.approx(z8, abs=1e-4)
+    assert lk.zopa(s, confidence=0.8).intervals_of()[0][1] == pytest.approx(z8, abs=1e-6)
     assert z8 < b - 1e-3
 
 

@@ -1,0 +1,161 @@
+"""Details the broader tests leave open, each pinned by hand: batches of several rows, grids, tie conventions,
+terms passed through every region function, and the smooth solver's precision."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq, minimize_scalar
+
+import levelii_kit as lk
+from levelii_kit import _grid
+
+
+def L(t):
+    return 1.0 / (1.0 + math.exp(-t))
+
+
+def test_grid_size_counts_only_noisy_constituencies():
+    # one noisy constituency (tau 0.1, salience 1): spacing at most 0.05 on [0, 1] -> ceil(1 / 0.05) + 1 = 21 points
+    s = lk.canonical_scenario().with_constituency("A_hawk", noise=0.1)
+    assert _grid.grid_size(s.batch()).tolist() == [21.0]
+    assert _grid.bucket(np.array([21.0, 40.0, 300.0, 5000.0, np.inf])).tolist() == [33, 41, 513, 0, 0]
+    # gamma = 2: the slope of the loss is 2 * sigma * reach, reach = the largest distance from the ideal to an end
+    # of the range: for A_hawk at -0.15 it is 1.15, so spacing 0.1 / 2.3 / 2 -> ceil(1 / 0.0217...) + 1 = 47
+    assert _grid.grid_size(replace(s, gamma=2).batch()).tolist() == [47.0]
+
+
+def test_one_noisy_veto_player_is_solved_smoothly():
+    # A's vetoing hawk has noise 0.1, everyone else is crisp: the solver must use the smooth path, where P_A is
+    # the hawk's logistic support (between 0 and 1), not the crisp indicator
+    s = lk.canonical_scenario().with_constituency("A_hawk", blocking=1.0, noise=0.1)
+    r = lk.solve(s)
+    assert r.agreed[0] and 0.0 < r.probability[0] < 1.0
+    ev = lk.evaluate(s, r.point[:, None, :])
+    assert r.probability[0] == pytest.approx(ev.joint[0, 0])
+
+
+@pytest.mark.parametrize("alpha, noise", [(0.7, 0.01), (0.3, 0.02), (0.5, 0.05)])
+def test_smooth_solver_precision(alpha, noise):
+    # the maximiser of log P_A + log P_B + alpha log s_A + (1 - alpha) log s_B, found independently by a bounded
+    # scalar search on evaluate; the grid plus two parabolic steps must land within 2e-5 of it (a grid step is
+    # about noise / 2, so without the refinement the error would be up to noise / 4)
+    s = lk.canonical_scenario(alpha=alpha, noise=noise, softness=noise)
+
+    def minus_objective(x):
+        ev = lk.evaluate(s, [[x]])
+        return -(
+            np.log(ev.side[0, 0]).sum()
+            + alpha * np.log(ev.surplus[0, 0, 0])
+            + (1 - alpha) * np.log(ev.surplus[0, 0, 1])
+        )
+
+    best = minimize_scalar(minus_objective, bounds=(0.41, 0.59), method="bounded", options={"xatol": 1e-12}).x
+    assert lk.solve(s).point[0, 0] == pytest.approx(best, abs=2e-5)
+
+
+def test_timing_without_changes_returns_the_scenario():
+    s = lk.canonical_scenario()
+    assert lk.Timing("A", target="B_hawk").apply(s) is s
+    assert lk.Timing("A", target="not a constituency").apply(s) is s
+
+
+def test_ledger_table_net_for_a_move_the_helper_does_not_pay():
+    s = lk.canonical_scenario().with_constituency("B_hawk", blocking=1.0, tolerance=0.7, threat=0.1)
+    s = s.with_constituency("A_hawk", blocking=1.0, ideal=(-0.1,))
+    table = lk.helper_ledger(s, [lk.Mollify("B", target="B_hawk", amount=0.1, cost=0.03)]).table()
+    assert table["cost"].tolist() == [0.0] and table["net"].tolist() == [pytest.approx(0.1)]
+
+
+def test_split_zopa_batch_rows_are_independent():
+    # row 0: ZOPA [0.4, 0.6] -> 0.5; row 1 (B's quota 0.75): ZOPA [0.55, 0.6] -> 0.575; row 2: A capped at 0.45 by
+    # its vetoing hawk: [0.4, 0.45] -> 0.425
+    s = replace(lk.canonical_scenario(), solution=lk.SplitZOPA(0.5))
+    rows = [s, s.with_side("B", quota=0.75), s.with_constituency("A_hawk", blocking=1.0)]
+    r = lk.solve(rows)
+    assert r.point[:, 0].tolist() == pytest.approx([0.5, 0.575, 0.425])
+    smooth = lk.solve(
+        [replace(x, sides=tuple(replace(y, rule=replace(y.rule, softness=0.01)) for y in x.sides)) for x in rows]
+    )
+    assert smooth.point[:, 0].tolist() == pytest.approx([0.5, 0.575, 0.425], abs=1e-9)
+
+
+def test_split_zopa_with_leaders_at_the_same_point():
+    # both leaders at 0.5 with tolerance 0.3: ZOPA [0.2, 0.8]; with no side wanting x higher than the other, beta is
+    # measured from the low end: 0.2 + 0.25 * 0.6 = 0.35
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.5,), tolerance=0.3),), leader="a")
+    b = lk.Side("B", (lk.Constituency("b", ideal=(0.5,), tolerance=0.3),), leader="b")
+    s = lk.Scenario((lk.Issue("x"),), (a, b), solution=lk.SplitZOPA(0.25))
+    assert lk.solve(s).point[0, 0] == pytest.approx(0.35)
+
+
+def test_regions_of_a_batch():
+    s = lk.canonical_scenario()
+    rows = [s, s.with_constituency("A_hawk", blocking=1.0), s.with_constituency("A_hawk", blocking=1.0, ideal=(-0.25,))]
+    z = lk.zopa(lk.ScenarioBatch.from_scenarios(rows))
+    assert [z.intervals_of(i) for i in range(3)] == [
+        [(pytest.approx(0.4), pytest.approx(0.6))],
+        [(pytest.approx(0.4), pytest.approx(0.45))],
+        [],
+    ]
+    bounds = z.bounds()
+    assert bounds.shape == (3, 2)
+    assert bounds[:2].tolist() == [[pytest.approx(0.4), pytest.approx(0.6)], [pytest.approx(0.4), pytest.approx(0.45)]]
+    assert np.isnan(bounds[2]).all()
+    assert z.empty.tolist() == [False, False, True]
+    assert z.size.tolist() == pytest.approx([0.2, 0.05, 0.0])
+    smooth = lk.zopa(
+        [replace(x, sides=tuple(replace(y, rule=replace(y.rule, softness=0.01)) for y in x.sides)) for x in rows]
+    )
+    assert smooth.empty.tolist() == [False, False, True]
+
+
+def test_smooth_regions_with_terms():
+    # noise 0.05 on every member; a term worth 0.1 to B's vetoing hawk. Without it B's hawk has P = L(g/0.05) with
+    # g = 0.6 - (1.15 - x); with it g + 0.1. W_B(1/2) then starts where B's hawk is at 1/2 (its veto binds first)
+    base = lk.canonical_scenario(noise=0.05).with_constituency("B_hawk", blocking=1.0)
+    s = replace(base, terms=(lk.Term("t", values={"B_hawk": 0.1}),))
+
+    def b_side(x, v):
+        hawk = L((0.6 - (1.15 - x) + v) / 0.05)
+        share = (L((0.6 - (1 - x)) / 0.05) + hawk + L((0.6 - (0.7 - x)) / 0.05)) / 3
+        return hawk * (1.0 if share >= 0.5 else 0.0)
+
+    lo0 = brentq(lambda x: b_side(x, 0.0) - 0.5, 0.5, 0.6)
+    lo1 = brentq(lambda x: b_side(x, 0.1) - 0.5, 0.4, 0.5)
+    assert lk.win_set(s, "B").intervals_of()[0][0] == pytest.approx(lo0, abs=1e-6)
+    assert lk.win_set(s, "B", terms=[1]).intervals_of()[0][0] == pytest.approx(lo1, abs=1e-6)
+    assert lk.naive_zopa(s, terms=[1]).intervals_of()[0][0] == pytest.approx(lo1, abs=1e-6)
+    assert lk.naive_zopa(s).intervals_of()[0][0] == pytest.approx(lo0, abs=1e-6)
+
+
+def two_issue(y_high=1.0, terms=()):
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0, 0.0), tolerance=1.0),), leader="a")
+    b = lk.Side("B", (lk.Constituency("b", ideal=(1.0, y_high), tolerance=1.0),), leader="b")
+    return lk.Scenario((lk.Issue("x"), lk.Issue("y", low=0.0, high=y_high)), (a, b), terms=terms)
+
+
+def test_two_issue_ranges_differ():
+    # y on [0, 2], B's leader at (1, 2): the ideals are sqrt 5 apart; both tolerances 1 leave no overlap
+    # (1 + 1 < sqrt 5), so no deal; with tolerance 1.5 each the midpoint (0.5, 1) is the Nash point
+    s = two_issue(y_high=2.0)
+    assert not lk.solve(s).agreed[0]
+    wide = s.with_constituency("a", tolerance=1.5).with_constituency("b", tolerance=1.5)
+    r = lk.solve(wide)
+    np.testing.assert_allclose(r.point[0], [0.5, 1.0], atol=2e-3)
+    w = lk.win_set(wide, "A")
+    assert w.grid[0].tolist() == pytest.approx(np.linspace(0, 1, 101).tolist())
+    assert w.grid[1].tolist() == pytest.approx(np.linspace(0, 2, 101).tolist())
+    # A's quarter disc of radius 1.5 inside [0, 1] x [0, 2]: its area is integral_0^1 min(2, sqrt(2.25 - x^2))
+    area = sum(min(2.0, math.sqrt(2.25 - x * x)) for x in np.linspace(0, 1, 100001)) / 100001
+    assert w.size[0] == pytest.approx(area, abs=0.03)
+
+
+def test_two_issue_regions_with_terms():
+    # a term worth 0.5 to B's leader widens its disc to radius 1.5: with it the ZOPA grows
+    s = two_issue(terms=(lk.Term("t", values={"b": 0.5}),))
+    assert lk.zopa(s, terms=[1]).size[0] > lk.zopa(s).size[0] + 0.1
+    assert lk.win_set(s, "B", terms=[1]).size[0] == pytest.approx(1.0, abs=0.02)  # the whole unit square
