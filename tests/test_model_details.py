@@ -159,3 +159,36 @@ def test_two_issue_regions_with_terms():
     s = two_issue(terms=(lk.Term("t", values={"b": 0.5}),))
     assert lk.zopa(s, terms=[1]).size[0] > lk.zopa(s).size[0] + 0.1
     assert lk.win_set(s, "B", terms=[1]).size[0] == pytest.approx(1.0, abs=0.02)  # the whole unit square
+
+
+def test_regions_of_a_mixed_batch():
+    # a noise-free row, a noisy row and a noise-free row with a veto: each row's region is what it is alone
+    crisp = lk.canonical_scenario()
+    noisy = lk.canonical_scenario(noise=0.05, softness=0.05)
+    veto = crisp.with_constituency("A_hawk", blocking=1.0)
+    together = lk.zopa([crisp, noisy, veto], confidence=0.9)
+    for i, row in enumerate((crisp, noisy, veto)):
+        alone = lk.zopa(row, confidence=0.9)
+        assert together.intervals_of(i) == [(pytest.approx(a), pytest.approx(b)) for a, b in alone.intervals_of(0)]
+        assert together.size[i] == pytest.approx(alone.size[0])
+    assert together.intervals_of(1)[0][1] < 0.56  # the noisy row is not the crisp [0.4, 0.6]
+
+
+def test_split_target_on_a_partial_blocker():
+    # B's hawk blocks informally (b = 1/2) below 0.55, so P_AB = 1/2 on [0.4, 0.55): the ZOPA at c = 1/2 is still
+    # [0.4, 0.6] (the boundary value 1/2 counts), and beta = 0.3 gives 0.46 with P_AB = 1/2
+    s = replace(lk.canonical_scenario().with_constituency("B_hawk", blocking=0.5), solution=lk.SplitZOPA(0.3))
+    r = lk.solve(s)
+    assert r.point[0, 0] == pytest.approx(0.46) and r.probability[0] == pytest.approx(0.5)
+
+
+def test_gamma_two_agenda_setter_takes_its_own_ideal():
+    # B's leader at 0.7 (tolerance 0.6) proposes; A's hawk moved to 0.3 makes hawk + dove carry A up to 0.9, so the
+    # ZOPA (B's leader and dove carry B from 0.1) [0.1, 0.9] contains B's ideal, where A's leader (tolerance 0.6)
+    # no longer gains - the proposer needs no gain for A, so it takes x = 0.7 exactly
+    s = lk.canonical_scenario().with_constituency("A_hawk", ideal=(0.3,)).with_constituency("B_leader", ideal=(0.7,))
+    s = replace(s, gamma=2, solution=lk.AgendaSetter(1))
+    assert lk.zopa(s).intervals_of() == [(pytest.approx(0.1), pytest.approx(0.9))]
+    r = lk.solve(s)
+    assert r.point[0, 0] == pytest.approx(0.7, abs=1e-7)
+    assert r.surplus[0, 0] < 0 < r.surplus[0, 1]
