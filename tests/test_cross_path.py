@@ -132,6 +132,7 @@ def check_result_fields(s, r):
     expected = r.disagreement[0] + (r.probability[0] * r.surplus[0] if r.agreed[0] else 0.0)
     np.testing.assert_allclose(r.expected[0], expected, atol=1e-12)
     np.testing.assert_allclose(r.chance, np.where(r.agreed, r.probability, 0.0))
+    assert ((r.point >= s.issues[0].low) & (r.point <= s.issues[0].high)).all()  # deals lie in the issue range
     assert (r.reason[0] == "") == bool(r.agreed[0])
     assert b.size == r.size
 

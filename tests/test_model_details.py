@@ -192,3 +192,38 @@ def test_gamma_two_agenda_setter_takes_its_own_ideal():
     r = lk.solve(s)
     assert r.point[0, 0] == pytest.approx(0.7, abs=1e-7)
     assert r.surplus[0, 0] < 0 < r.surplus[0, 1]
+
+
+def test_deals_stay_inside_the_issue_range():
+    # B's leader wants 1.2, beyond the range [0, 1]; A's members accept up to 1.1 or 1.2, so ratification reaches past
+    # the range's end. B proposing takes the range's end, 1.0, never a point beyond it
+    s = lk.canonical_scenario().with_constituency("A_leader", ideal=(0.6,)).with_constituency("A_hawk", ideal=(0.5,))
+    s = s.with_constituency("A_dove", ideal=(0.5,)).with_constituency("B_leader", ideal=(1.2,))
+    for solution in (lk.AgendaSetter(1), lk.NashBargaining(0.1)):
+        r = lk.solve(replace(s, solution=solution))
+        assert r.agreed[0] and 0.0 <= r.point[0, 0] <= 1.0
+    assert lk.solve(replace(s, solution=lk.AgendaSetter(1))).point[0, 0] == pytest.approx(1.0)
+
+
+def test_agenda_setter_below_the_other_leader_s_range():
+    # A's leader at 1.0 (tolerance 0.3, [0.7, 1.3]) is outvoted by hawk and dove at 0.3 ([0, 0.6]); B's members at
+    # 0.2 ([-0.4, 0.8]). B proposes its own ideal 0.2, which A's leader dislikes - but only the proposer must gain.
+    # An optional term (worth nothing) sends the solver down its general crisp path.
+    a = lk.Side(
+        "A",
+        (
+            lk.Constituency("a", ideal=(1.0,), tolerance=0.3),
+            lk.Constituency("ah", ideal=(0.3,), tolerance=0.3),
+            lk.Constituency("ad", ideal=(0.3,), tolerance=0.3),
+        ),
+        leader="a",
+    )
+    b = lk.Side("B", (lk.Constituency("b", ideal=(0.2,), tolerance=0.6),), leader="b")
+    s = lk.Scenario((lk.Issue("x"),), (a, b), solution=lk.AgendaSetter(1), terms=(lk.Term("t"),))
+    assert lk.solve(s).point[0, 0] == pytest.approx(0.2)
+    assert lk.solve(replace(s, terms=())).point[0, 0] == pytest.approx(0.2)
+
+
+def test_ledger_costs_are_floats():
+    led = lk.helper_ledger(lk.canonical_scenario(), [lk.Empower("A", target="B_dove", factor=2.0, cost=1)])
+    assert led.costs.dtype == float and led.costs.tolist() == [1.0] and type(led.cost) is float
