@@ -227,3 +227,11 @@ def test_agenda_setter_below_the_other_leader_s_range():
 def test_ledger_costs_are_floats():
     led = lk.helper_ledger(lk.canonical_scenario(), [lk.Empower("A", target="B_dove", factor=2.0, cost=1)])
     assert led.costs.dtype == float and led.costs.tolist() == [1.0] and type(led.cost) is float
+
+
+def test_indifferent_proposer_keeps_its_own_ideal():
+    # B's leader with salience 0 does not care where x lies (its surplus is 0.6 everywhere): every deal in the ZOPA
+    # [0.1, 0.6] is equally good for B as proposer, and the documented tie-break keeps the proposer's own ideal, 0.5
+    s = lk.canonical_scenario().with_constituency("B_leader", ideal=(0.5,), salience=0.0)
+    r = lk.solve(replace(s, solution=lk.AgendaSetter(1)))
+    assert r.point[0, 0] == pytest.approx(0.5) and r.surplus[0, 1] == pytest.approx(0.6)
