@@ -235,3 +235,29 @@ def test_indifferent_proposer_keeps_its_own_ideal():
     s = lk.canonical_scenario().with_constituency("B_leader", ideal=(0.5,), salience=0.0)
     r = lk.solve(replace(s, solution=lk.AgendaSetter(1)))
     assert r.point[0, 0] == pytest.approx(0.5) and r.surplus[0, 1] == pytest.approx(0.6)
+
+
+def test_two_issue_ranges_with_different_lows():
+    # y on [-1, 1]; A's leader at (-0.5, 0), outside the range, B's at (1, 0), tolerances 1.5. A proposing wants the
+    # point nearest its ideal that B accepts: (0, 0), on the range's edge - never a point left of x = 0
+    a = lk.Side("A", (lk.Constituency("a", ideal=(-0.5, 0.0), tolerance=1.5),), leader="a")
+    b = lk.Side("B", (lk.Constituency("b", ideal=(1.0, 0.0), tolerance=1.5),), leader="b")
+    s = lk.Scenario((lk.Issue("x"), lk.Issue("y", low=-1.0, high=1.0)), (a, b), solution=lk.AgendaSetter(0))
+    r = lk.solve(s)
+    assert r.point[0].tolist() == [pytest.approx(0.0, abs=1e-9), pytest.approx(0.0, abs=1e-3)]
+    # A's acceptable disc inside [0, 1] x [-1, 1]: area = integral_0^1 2 min(1, sqrt(2.25 - (x + 0.5)^2)) dx
+    xs = np.linspace(0.0, 1.0, 200001)
+    area = float(np.mean(2 * np.minimum(1.0, np.sqrt(np.maximum(2.25 - (xs + 0.5) ** 2, 0.0)))))
+    w = lk.win_set(s, "A")
+    assert w.size[0] == pytest.approx(area, abs=0.03)
+    assert w.grid[0][0] == 0.0 and w.grid[1][0] == -1.0
+
+
+def test_two_issue_split_is_a_grid_point_on_the_first_issue():
+    # SplitZOPA in two issues splits the first issue's extent of the ZOPA (the lens of radius-1 discs around (0, 0)
+    # and (1, 1) spans x in [0, 1]: beta = 1/2 gives x = 0.5) and keeps the first qualifying point of the 41 x 41
+    # grid there, without refinement: the lens at x = 0.5 starts at y = 1 - sqrt(0.75) = 0.134, so y = 0.15
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0, 0.0), tolerance=1.0),), leader="a")
+    b = lk.Side("B", (lk.Constituency("b", ideal=(1.0, 1.0), tolerance=1.0),), leader="b")
+    s = lk.Scenario((lk.Issue("x"), lk.Issue("y")), (a, b), solution=lk.SplitZOPA(0.5))
+    assert lk.solve(s).point[0].tolist() == [pytest.approx(0.5), pytest.approx(0.15)]
