@@ -261,3 +261,28 @@ def test_two_issue_split_is_a_grid_point_on_the_first_issue():
     b = lk.Side("B", (lk.Constituency("b", ideal=(1.0, 1.0), tolerance=1.0),), leader="b")
     s = lk.Scenario((lk.Issue("x"), lk.Issue("y")), (a, b), solution=lk.SplitZOPA(0.5))
     assert lk.solve(s).point[0].tolist() == [pytest.approx(0.5), pytest.approx(0.15)]
+
+
+def test_indifferent_veto_player_with_no_tolerance_accepts_everything():
+    # salience 0 and tolerance 0: its gain is 0 - 0 = 0 at every deal, and a deal on the red line is accepted, so
+    # its veto never bites: the canonical outcome 0.5 stands
+    s = lk.canonical_scenario().with_constituency("A_dove", salience=0.0, tolerance=0.0, blocking=1.0)
+    assert lk.solve(s).point[0, 0] == pytest.approx(0.5)
+    assert lk.win_set(s, "A").intervals_of() == [(0.0, pytest.approx(0.6))]
+
+
+def test_gamma_two_leaders_whose_ranges_do_not_meet():
+    # leaders' tolerances 0.3: A's gains only below 0.3, B's only above 0.7 - no deal, and no error
+    s = replace(lk.canonical_scenario(), gamma=2)
+    s = s.with_constituency("A_leader", tolerance=0.3).with_constituency("B_leader", tolerance=0.3)
+    r = lk.solve(s)
+    assert not r.agreed[0] and r.expected[0].tolist() == pytest.approx([-0.09, -0.09])
+
+
+def test_no_deal_reports_the_split_point_when_it_is_likeliest():
+    # A's leader can never gain (threat 0.7 > tolerance 0.6), so no deal qualifies; A's hawk at 0.2 and dove carry A
+    # up to 0.8, so the ZOPA is [0.4, 0.8] and the reported proposal (a likeliest deal) is the leaders' split, 0.5
+    s = lk.canonical_scenario().with_constituency("A_leader", threat=0.7).with_constituency("A_hawk", ideal=(0.2,))
+    r = lk.solve(s)
+    assert not r.agreed[0] and r.best_probability[0] == 1.0
+    assert r.point[0, 0] == pytest.approx(0.5)
