@@ -286,3 +286,28 @@ def test_no_deal_reports_the_split_point_when_it_is_likeliest():
     r = lk.solve(s)
     assert not r.agreed[0] and r.best_probability[0] == 1.0
     assert r.point[0, 0] == pytest.approx(0.5)
+
+
+def test_evaluation_shapes_and_layers():
+    # three candidates: every per-side field is (N, G, 2), per-constituency (N, G, n), joint (N, G)
+    s = lk.canonical_scenario().with_side("A", softness=0.1).with_constituency("A_hawk", blocking=0.5)
+    ev = lk.evaluate(s, [[0.3, 0.5, 0.7]])
+    assert ev.gain.shape == ev.support.shape == (1, 3, 6)
+    for field in (ev.share, ev.body, ev.blocking, ev.side, ev.surplus):
+        assert field.shape == (1, 3, 2)
+    assert ev.joint.shape == (1, 3)
+    # at 0.5: A's hawk opposes -> A's blocking layer 1 - 0.5 = 0.5, body L((2/3 - 1/2)/0.1); B's body 1, blocking 1
+    assert ev.blocking[0, 1].tolist() == [0.5, 1.0]
+    assert ev.body[0, 1].tolist() == [pytest.approx(1 / (1 + math.exp(-(2 / 3 - 0.5) / 0.1))), 1.0]
+    # at 0.3 all of A supports (S = 1, blocking 1); B: only its dove (S = 1/3 < 1/2)
+    assert ev.share[0, 0].tolist() == [pytest.approx(1.0), pytest.approx(1 / 3)]
+    assert ev.body[0, 0, 1] == 0.0 and ev.blocking[0, 0, 0] == 1.0
+
+
+def test_scenario_containers_are_tuples():
+    a = lk.Side("A", [lk.Constituency("a", ideal=0.0)], leader="a")
+    b = lk.Side("B", [lk.Constituency("b", ideal=1.0)], leader="b")
+    s = lk.Scenario([lk.Issue("x")], [a, b], terms=[lk.Term("t")])
+    assert isinstance(s.issues, tuple) and isinstance(s.sides, tuple) and isinstance(s.terms, tuple)
+    assert isinstance(a.constituencies, tuple)
+    assert hash(s) == hash(lk.Scenario((lk.Issue("x"),), (a, b), terms=(lk.Term("t"),)))
