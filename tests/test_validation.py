@@ -196,10 +196,13 @@ def sides(k=1, **overrides):
     "build, expected",
     [
         (lambda: lk.Scenario((), sides()), "a scenario has 1 or 2 issues, not 0"),
-        (lambda: lk.Scenario((lk.Issue("x"), lk.Issue("y"), lk.Issue("z")), sides(3)), "1 or 2 issues, not 3"),
+        (
+            lambda: lk.Scenario((lk.Issue("x"), lk.Issue("y"), lk.Issue("z")), sides(3)),
+            "a scenario has 1 or 2 issues, not 3",
+        ),
         (lambda: lk.Scenario((lk.Issue("x"), lk.Issue("x")), sides(2)), "issue names must be unique"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides()[:1]), "exactly two sides, not 1"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides() + sides()[:1]), "exactly two sides, not 3"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides()[:1]), "a scenario has exactly two sides, not 1"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides() + sides()[:1]), "a scenario has exactly two sides, not 3"),
         (
             lambda: lk.Scenario((lk.Issue("x"),), (sides()[0], replace(sides()[1], name="A"))),
             "the two sides need different names",
@@ -211,21 +214,24 @@ def sides(k=1, **overrides):
             ),
             "constituency names must be unique across both sides",
         ),
-        (lambda: lk.Scenario((lk.Issue("x"), lk.Issue("y")), sides(1)), "ideal has 1 coordinates, expected 2"),
+        (
+            lambda: lk.Scenario((lk.Issue("x"), lk.Issue("y")), sides(1)),
+            "constituency 'a': ideal has 1 coordinates, expected 2",
+        ),
         (
             lambda: lk.Scenario(
                 (lk.Issue("x"),),
                 (lk.Side("A", (lk.Constituency("a", salience=(1.0, 2.0)),), leader="a"), sides()[1]),
             ),
-            "salience has 2 values, expected 1",
+            "constituency 'a': salience has 2 values, expected 1",
         ),
         (
             lambda: lk.Scenario(
                 (lk.Issue("x"),), (lk.Side("A", (lk.Constituency("a", tolerance=None),), leader="a"), sides()[1])
             ),
-            "constituency 'a': no tolerance and no status quo",
+            "constituency 'a': no tolerance and no status quo to derive it from",
         ),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), status_quo=(0.1, 0.2)), "status_quo has 2 values"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides(), status_quo=(0.1, 0.2)), "status_quo has 2 values, expected 1"),
         (
             lambda: lk.Scenario((lk.Issue("x"),), sides(), terms=(lk.Term("t"), lk.Term("t"))),
             "term names must be unique",
@@ -234,12 +240,18 @@ def sides(k=1, **overrides):
             lambda: lk.Scenario((lk.Issue("x"),), sides(), terms=(lk.Term("t", values={"z": 1.0}),)),
             "term 't': unknown constituency 'z'",
         ),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), gamma=3), "gamma must be 1 or 2"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), gamma=0), "gamma must be 1 or 2"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), confidence=0.0), "confidence must be in \\(0, 1\\)"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), confidence=1.0), "confidence must be in \\(0, 1\\)"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), min_probability=0.0), "min_probability must be in"),
-        (lambda: lk.Scenario((lk.Issue("x"),), sides(), min_probability=1.5), "min_probability must be in"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides(), gamma=3), "gamma must be 1 or 2 (got 3)"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides(), gamma=0), "gamma must be 1 or 2 (got 0)"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides(), confidence=0.0), "confidence must be in (0, 1) (got 0.0)"),
+        (lambda: lk.Scenario((lk.Issue("x"),), sides(), confidence=1.0), "confidence must be in (0, 1) (got 1.0)"),
+        (
+            lambda: lk.Scenario((lk.Issue("x"),), sides(), min_probability=0.0),
+            "min_probability must be in (0, 1] (got 0.0)",
+        ),
+        (
+            lambda: lk.Scenario((lk.Issue("x"),), sides(), min_probability=1.5),
+            "min_probability must be in (0, 1] (got 1.5)",
+        ),
         (
             lambda: lk.Scenario(
                 (lk.Issue("x"),), (lk.Side("A", (lk.Constituency("a", strength=0.0),), leader="a"), sides()[1])
@@ -255,8 +267,9 @@ def sides(k=1, **overrides):
     ],
 )
 def test_scenario_refuses(build, expected):
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(ValueError) as err:
         build()
+    assert str(err.value) == expected
 
 
 def test_scenario_accepts_the_boundaries():
