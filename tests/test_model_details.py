@@ -311,3 +311,24 @@ def test_scenario_containers_are_tuples():
     assert isinstance(s.issues, tuple) and isinstance(s.sides, tuple) and isinstance(s.terms, tuple)
     assert isinstance(a.constituencies, tuple)
     assert hash(s) == hash(lk.Scenario((lk.Issue("x"),), (a, b), terms=(lk.Term("t"),)))
+
+
+def test_split_zopa_in_a_gap_between_zopa_components():
+    # B's win-set is [0.1, 0.3] u [0.7, 0.9] (P-11's counter-example) and A accepts [0, 0.8], so the ZOPA has the
+    # components [0.1, 0.3] and [0.7, 0.8]; beta = 1/2 aims at 0.45, inside the gap, and the nearest ZOPA point on
+    # the solver's candidates is taken instead (0.3 is 0.15 away, 0.7 is 0.25). In a batch each row keeps its own.
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0,), tolerance=0.8),), leader="a")
+    b = lk.Side(
+        "B",
+        (
+            lk.Constituency("b", ideal=(1.0,), tolerance=0.9),
+            lk.Constituency("h1", ideal=(0.2,), tolerance=0.1),
+            lk.Constituency("h2", ideal=(0.8,), tolerance=0.1),
+        ),
+        leader="b",
+        rule=lk.RatificationRule(quota=0.6),
+    )
+    s = lk.Scenario((lk.Issue("x"),), (a, b), solution=lk.SplitZOPA(0.5))
+    assert lk.solve(s).point[0, 0] == pytest.approx(0.3)
+    r = lk.solve([s.with_constituency("a", tolerance=0.2), s])  # row 0: ZOPA [0.1, 0.2] -> 0.15
+    assert r.point[:, 0].tolist() == [pytest.approx(0.15), pytest.approx(0.3)]
