@@ -267,7 +267,8 @@ def test_indifferent_veto_player_with_no_tolerance_accepts_everything():
     # salience 0 and tolerance 0: its gain is 0 - 0 = 0 at every deal, and a deal on the red line is accepted, so
     # its veto never bites: the canonical outcome 0.5 stands
     s = lk.canonical_scenario().with_constituency("A_dove", salience=0.0, tolerance=0.0, blocking=1.0)
-    assert lk.solve(s).point[0, 0] == pytest.approx(0.5)
+    r = lk.solve(s)
+    assert r.agreed[0] and r.point[0, 0] == pytest.approx(0.5) and r.expected[0, 0] == pytest.approx(-0.5)
     assert lk.win_set(s, "A").intervals_of() == [(0.0, pytest.approx(0.6))]
 
 
