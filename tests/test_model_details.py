@@ -331,5 +331,6 @@ def test_split_zopa_in_a_gap_between_zopa_components():
     )
     s = lk.Scenario((lk.Issue("x"),), (a, b), solution=lk.SplitZOPA(0.5))
     assert lk.solve(s).point[0, 0] == pytest.approx(0.3)
-    r = lk.solve([s.with_constituency("a", tolerance=0.2), s])  # row 0: ZOPA [0.1, 0.2] -> 0.15
-    assert r.point[:, 0].tolist() == [pytest.approx(0.15), pytest.approx(0.3)]
+    narrow = s.with_constituency("a", tolerance=0.2)  # ZOPA [0.1, 0.2] -> 0.15
+    assert lk.solve([narrow, s]).point[:, 0].tolist() == [pytest.approx(0.15), pytest.approx(0.3)]
+    assert lk.solve([s, narrow]).point[:, 0].tolist() == [pytest.approx(0.3), pytest.approx(0.15)]
