@@ -22,9 +22,11 @@ def main(path: str) -> int:
     with open(path, encoding="utf-8") as f:
         stats = json.load(f)
     killed, total, pct = score(stats)
-    others = ", ".join(
-        f"{k} {stats[k]}" for k in ("survived", "no_tests", "suspicious", "skipped", "timeout") if k in stats
-    )
+    keys = ("survived", "no_tests", "suspicious", "skipped", "timeout", "segfault", "check_was_interrupted_by_user")
+    others = ", ".join(f"{k} {stats[k]}" for k in keys if k in stats)
+    unchecked = total - int(stats["killed"]) - sum(int(stats.get(k, 0)) for k in keys)
+    if unchecked:
+        others += f", not run {unchecked}"
     print(f"mutation score: {killed} killed / {total} mutants = {pct:.1f}% ({others})")
     return 0
 
