@@ -588,7 +588,7 @@ class SidePayment(_Targeted):
     codes: ClassVar[tuple[str, ...]] = ("R4", "T0")
 
     def __post_init__(self):
-        if self.cost == 0.0 and self.amount:
+        if self.cost == 0.0 and isinstance(self.amount, (int, float)) and self.amount > 0:
             object.__setattr__(self, "cost", float(self.amount))
         super().__post_init__()
 

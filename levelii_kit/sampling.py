@@ -115,7 +115,7 @@ def monte_carlo(scenario, uncertain: Mapping[str, tuple], draws: int = 1000, see
     arrays = {}
     sampled = {}
     for key in sorted(uncertain):
-        owner, _, field = key.partition(".")
+        owner, _, field = key.rpartition(".")  # constituency names may contain dots, field names do not
         values = draw(uncertain[key], int(draws), rng)
         if owner in base.names and field in _CONSTITUENCY_FIELDS:
             lo, hi = _CONSTITUENCY_FIELDS[field]

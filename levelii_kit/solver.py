@@ -524,7 +524,7 @@ def _split_choice(batch, cand_x, ev, allowed):
     with np.errstate(invalid="ignore"):
         target = np.where(theta[:, 1] >= theta[:, 0], lo + beta * (hi - lo), hi - beta * (hi - lo))
     dist = np.where(inside, np.abs(x - target[:, None]), np.inf)
-    return np.argmin(dist, axis=1), np.isfinite(lo)
+    return np.argmin(dist, axis=1), np.isfinite(lo), target
 
 
 def _solve_crisp_1d(batch):
@@ -632,7 +632,7 @@ def _choose(batch, cand_x, cand_z, ev, ok, weights, needs, binary=False):
     if not binary:
         ev = _replace_joint(ev, np.where(ok, ev.joint, 0.0))
     if batch.solution_kind == "split":
-        pick, feasible = _split_choice(batch, cand_x, ev, ok)
+        pick, feasible, target = _split_choice(batch, cand_x, ev, ok)
         best_prob = ev.joint.max(1)
         likeliest = np.argmax(ev.joint, 1)
         pick = np.where(feasible, pick, likeliest)
@@ -641,6 +641,12 @@ def _choose(batch, cand_x, cand_z, ev, ok, weights, needs, binary=False):
         obj = _objective(ev, weights, needs, batch.min_probability, None if binary else ok, binary)
         pick, feasible, best_prob = _pick(batch, ev, obj)
     x_best, z_best = cand_x[rows, pick], cand_z[rows, pick]
+    if batch.solution_kind == "split" and cand_x.shape[-1] == 1:
+        # the split point itself wherever it lies in the ZOPA; the nearest candidate is only the fallback for
+        # a target that falls into a gap between ZOPA components
+        at = _light_1d(batch, np.where(feasible, target, x_best[:, 0])[:, None], z_best[:, None, :])
+        inside = feasible & (at.joint[:, 0] >= batch.confidence)
+        x_best = np.where(inside[:, None], target[:, None], x_best)
     chosen = evaluate(batch, x_best[:, None, :], z_best[:, None, :])
     return chosen, x_best, z_best, feasible, best_prob
 

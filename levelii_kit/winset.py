@@ -184,8 +184,22 @@ def _region(scenario, which, confidence=None, terms=None):
     if not (batch.noise > 0).any():
         return _crisp_1d(batch, which, confidence, z)
     need = _grid.bucket(_grid.grid_size(batch))
-    if (need == 0).any():
+    exact = need == 0  # rows without noise, or too fine for any grid: the exact crisp path
+    if exact.all():
         return _crisp_1d(batch.replace(noise=np.zeros_like(batch.noise)), which, confidence, z)
+    if exact.any():  # a mixed batch: each group on its own path, then the rows merged back in order
+        rows, grid_rows = np.flatnonzero(exact), np.flatnonzero(~exact)
+        sub = batch.take(rows)
+        parts = [
+            (rows, _crisp_1d(sub.replace(noise=np.zeros_like(sub.noise)), which, confidence, z[rows])),
+            (grid_rows, _smooth_1d(batch.take(grid_rows), which, confidence, z[grid_rows], int(max(need.max(), 65)))),
+        ]
+        width = max(part.intervals.shape[1] for _, part in parts)
+        intervals, size = np.full((batch.size, width, 2), np.nan), np.zeros(batch.size)
+        for r, part in parts:
+            intervals[r, : part.intervals.shape[1]] = part.intervals
+            size[r] = part.size
+        return WinSet(intervals=intervals, size=size)
     return _smooth_1d(batch, which, confidence, z, int(max(need.max(), 65)))
 
 
