@@ -104,7 +104,7 @@ def test_build_writes_both_editions(site):
 
 def test_no_network_references_and_local_assets_exist(site):
     pages = sorted(site.out.rglob("*.html"))
-    assert len(pages) == 1 + 2 * (len(SITE_PAGES) + len(SLUGS))
+    assert len(pages) == 1 + 2 * (len(SITE_PAGES) + len(SLUGS)) + 1  # + writing-a-chapter, instructor edition only
     for path in pages:
         page = parse(path)
         refs = [a.get("src") for a in page.find("script") if a.get("src")]
@@ -612,7 +612,7 @@ def test_render_markdown_escapes_raw_html():
 def test_book_and_bibliography_helpers():
     book = load_book(CASEBOOK)
     assert [p.title for p in book.parts] == ["Foundations", "Cases from the seed paper", "Diplomacy", "Business"]
-    assert [p.name for p in book.front_matter] == ["how-to-use-in-class", "self-study-guide"]
+    assert [p.name for p in book.front_matter] == ["how-to-use-in-class", "self-study-guide", "writing-a-chapter"]
     chapters = order_chapters(discover_chapters(FIXTURES / "cases"), book)
     assert [c.slug for c in chapters] == ["tiny_basics", "tiny_treaty"]
     entries = collect_bibliography(chapters)
