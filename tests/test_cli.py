@@ -91,7 +91,8 @@ def test_check_reports_each_problem(tmp_path):
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
     assert any("interventions[5] (empower_their_doves).target: unknown constituency 'nobody'" in line for line in lines)
-    assert all(line.startswith(str(bad)) for line in lines)
+    # every line names its file: the case file, or (for a case folder) the chapter notebook beside it
+    assert all(line.startswith((str(bad), str(bad.parent / f"{bad.parent.name}.ipynb"))) for line in lines), lines
 
 
 def test_console_script_is_installed():
