@@ -5,8 +5,9 @@ intervals :math:`[\\theta_i - r_i, \\theta_i + r_i]`, :math:`r_i = R_i^{1/\\gamm
 :math:`R_i = \\rho_i^\\gamma + \\sum_m z_m v_{im} + e_i\\pi_i - h_i` (empty when :math:`R_i < 0`). Since the
 intervals are closed, membership at an endpoint contains membership on both neighbouring open segments,
 so every ratification probability is at least as large at an endpoint as on the segments beside it
-(model.md P-3). The smooth case uses a grid whose spacing is at most half the smallest noise scale
-(model.md P-18); finer needs fall back to the crisp path.
+(casebook/front_matter/model.md §9, P-3). The smooth case uses a grid whose spacing is at most half the smallest
+noise scale
+(casebook/front_matter/model.md §9, P-18); finer needs fall back to the crisp path.
 """
 
 from __future__ import annotations

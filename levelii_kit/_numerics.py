@@ -1,7 +1,7 @@
 """Small numerical helpers shared by the model modules.
 
 * A numerically stable logistic, :math:`\\Lambda(t) = 1 / (1 + e^{-t})`, that becomes the
-  indicator :math:`1[t \\ge 0]` when its scale is zero (the crisp limit of model.md section 3.4).
+  indicator :math:`1[t \\ge 0]` when its scale is zero (the crisp limit of casebook/front_matter/model.md §2).
 * One place that turns a ``seed`` (``None``, an ``int`` or a :class:`numpy.random.Generator`)
   into a generator, after QuantEcon's ``check_random_state``; global numpy state is never used.
 """

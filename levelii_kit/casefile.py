@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
 
 from ._protocol import CASES_ENV
+from ._text import humanize
 from .constituency import Constituency
 from .deal import Issue, Term
 from .errors import CaseError
@@ -41,11 +42,17 @@ __all__ = [
     "Problem",
     "CaseMove",
     "Source",
+    "format_citation",
     "Fact",
+    "Role",
+    "RoleBrief",
+    "Session",
+    "SessionStep",
     "load_case",
     "cases_dir",
     "list_cases",
     "MAX_BYTES",
+    "ROLES",
 ]
 
 #: Largest case file accepted.
@@ -70,10 +77,26 @@ def _number(lo=None, hi=None, lo_open=False):
     return Annotated[Annotated[int, Strict()] | Annotated[float, Strict()], Field(allow_inf_nan=False, **kwargs)]
 
 
+#: What a move is to the chapter: ``help`` (a helping move the helper chooses; the default), ``context`` (something
+#: that happens to the situation rather than a move the helper chooses, e.g. the other side's hawks winning a veto)
+#: or ``harm`` (a move that hurts, e.g. a gloat or an inflaming statement). Only ``help`` moves that are not
+#: ``default`` make up a chapter's "with help" scenario (:func:`levelii_kit.chapter.check_parameters`).
+ROLES = ("help", "context", "harm")
+
 Finite = _number()
 NonNeg = _number(0)
 Unit = _number(0, 1)
 Point = Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)]
+
+
+#: A source's year: a four-digit year, optionally with a letter or a range ("1990", "2009b", "1995-96"), or
+#: "n.d." (no date), the author-date convention for an undated web page.
+YearValue = (
+    Annotated[int, Strict(), Field(ge=1000, le=2999)]
+    | Annotated[str, Strict(), Field(pattern=r"^([12][0-9]{3}([a-z]|[-\u2013][0-9]{2,4})?|n\.d\.)$")]
+)
+#: Page numbers or a chapter reference, as text ("427-460", "ch. 21") or a single page number.
+PagesValue = Annotated[int, Strict(), Field(ge=1)] | Annotated[Text, Field(min_length=1)]
 
 
 class _Model(BaseModel):
@@ -84,7 +107,14 @@ class SourceSpec(_Model):
     """A source as written in the case file: an id, the citation and an optional web address."""
 
     id: SourceId
-    citation: Annotated[Text, Field(min_length=3)]
+    citation: Annotated[Text, Field(min_length=3)] | None = None
+    # --- structured citation (all optional for the loader; the repository's own cases give author, title, year)
+    author: Annotated[Text, Field(min_length=1)] | None = None
+    title: Annotated[Text, Field(min_length=1)] | None = None
+    year: YearValue | None = None
+    publisher: Annotated[Text, Field(min_length=1)] | None = None
+    container: Annotated[Text, Field(min_length=1)] | None = None
+    pages: PagesValue | None = None
     url: Annotated[Text, Field(pattern=r"^https?://\S+$")] | None = None
 
 
@@ -194,6 +224,7 @@ _COMMON = {
     "sources": (list[SourceId], []),
     "category": (Literal[CATEGORIES] | None, None),
     "default": (Annotated[bool, Strict()], False),
+    "role": (Literal[ROLES], "help"),  # type: ignore[valid-type]
 }
 
 
@@ -246,6 +277,54 @@ class ExerciseSpec(_Model):
     prompt: Annotated[Text, Field(min_length=3)]
 
 
+# ------------------------------------------------------------------ teaching: roles and session (spec)
+# Role briefs and a session plan for a class role-play (``levelii handouts``). Both are optional.
+PositiveInt = Annotated[int, Strict(), Field(ge=1)]
+Prose = Annotated[Text, Field(min_length=3)]
+
+
+class RoleBriefSpec(_Model):
+    """The confidential brief of a role: five parts, each in the author's own words."""
+
+    wants: Prose
+    fears: Prose
+    knows: Prose
+    may_concede: Prose
+    home_accepts: Prose
+
+
+class RoleSpec(_Model):
+    """A role for a class role-play: who it is, which side it stands on, and its confidential brief."""
+
+    id: SourceId
+    title: Prose
+    side: Ident
+    constituency: Ident | None = None
+    brief: RoleBriefSpec
+    sources: Annotated[list[SourceId], Field(min_length=1)]
+    reservation: Finite | Annotated[list[Finite], Field(min_length=1, max_length=2)] | None = None
+
+
+class SessionStepSpec(_Model):
+    """One step of a class session's timing: how many minutes, doing what."""
+
+    minutes: PositiveInt
+    activity: Prose
+
+
+class SessionSpec(_Model):
+    """The plan of one class session: length, group size, timing, logistics and what to collect."""
+
+    minutes: Annotated[int, Strict(), Field(ge=1, le=600)]
+    group_size: Annotated[int, Strict(), Field(ge=2, le=60)]
+    timing: Annotated[list[SessionStepSpec], Field(min_length=1)]
+    logistics: Prose
+    collect: Prose | Annotated[list[Prose], Field(min_length=1)]
+
+
+# ------------------------------------------------------------------ end of roles and session (spec)
+
+
 class TeachingSpec(_Model):
     """The teaching material: learning goals, debrief questions, instructor notes, assumptions, exercises."""
 
@@ -254,6 +333,8 @@ class TeachingSpec(_Model):
     instructor_notes: list[Text] = []
     assumptions: list[Text] = []
     exercises: list[ExerciseSpec] = []
+    roles: list[RoleSpec] = []  # optional: role briefs for a role-play (see RoleSpec)
+    session: SessionSpec | None = None  # optional: the session plan (see SessionSpec)
 
 
 class CaseSpec(_Model):
@@ -294,11 +375,80 @@ class Problem:
 
 @dataclass(frozen=True)
 class Source:
-    """A source: id, citation and (optional) URL."""
+    """A source: id, citation and (optional) URL, with the structured fields the citation was made from.
+
+    Attributes
+    ----------
+    id : str
+    citation : str
+        The full reference as text: as written in the case file, or composed by :func:`format_citation` from
+        the structured fields when the case file gives none.
+    url : str or None
+        The publisher's, archive's or library's own address, if any.
+    author, title, year, publisher, container, pages : str or None
+        The structured citation (``container``: the journal, book or site the item appears in). ``year`` is
+        kept as text (``"1990"``, ``"2009b"``).
+    """
 
     id: str
     citation: str
     url: str | None = None
+    author: str | None = None
+    title: str | None = None
+    year: str | None = None
+    publisher: str | None = None
+    container: str | None = None
+    pages: str | None = None
+
+
+def format_citation(author=None, title=None, year=None, publisher=None, container=None, pages=None) -> str:
+    """Compose a reference from structured fields: ``Author (Year). Title. Container: pages. Publisher.``
+
+    The layout follows the author-date style the case files use (e.g. Putnam 1988 as in the README's
+    references). Missing fields are left out.
+
+    Parameters
+    ----------
+    author, title, publisher, container : str, optional
+    year : str or int, optional
+    pages : str or int, optional
+        Page numbers (``"427-460"``) or a chapter reference (``"ch. 11"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_citation("Putnam, R. D.", "Diplomacy and Domestic Politics", 1988,
+    ...                 container="International Organization 42(3)", pages="427-460")
+    'Putnam, R. D. (1988). Diplomacy and Domestic Politics. International Organization 42(3): 427-460.'
+    >>> format_citation("Sarotte, M. E.", "1989: The Struggle to Create Post-Cold War Europe", 2009,
+    ...                 publisher="Princeton University Press")
+    'Sarotte, M. E. (2009). 1989: The Struggle to Create Post-Cold War Europe. Princeton University Press.'
+    """
+
+    def end(text):
+        text = str(text).strip()
+        return text if text.endswith((".", "?", "!")) else text + "."
+
+    parts = []
+    if author and year is not None:
+        parts.append(f"{str(author).strip()} ({year}).")
+    elif author:
+        parts.append(end(author))
+    elif year is not None:
+        parts.append(f"({year}).")
+    if title:
+        parts.append(end(title))
+    page_text = None if pages is None else str(pages).strip()
+    if container:
+        parts.append(end(f"{str(container).strip()}: {page_text}" if page_text else str(container)))
+    elif page_text:
+        parts.append(end(page_text if page_text[:1].isalpha() else f"pp. {page_text}"))
+    if publisher:
+        parts.append(end(publisher))
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -314,7 +464,21 @@ class Fact:
 
 @dataclass(frozen=True)
 class CaseMove:
-    """A helping move of a case: the intervention plus its story."""
+    """A move of a case: the intervention plus its story.
+
+    Attributes
+    ----------
+    id, label : str
+    move : Intervention
+    happened : str
+        What happened, in the case file's words.
+    sources : tuple of str
+    default : bool
+        Already on in the chapter's baseline (it happened before the helping moves).
+    role : {"help", "context", "harm"}
+        ``help``: a helping move the helper chooses; ``context``: something that happens to the situation;
+        ``harm``: a move that hurts (see :data:`ROLES`).
+    """
 
     id: str
     label: str
@@ -322,11 +486,126 @@ class CaseMove:
     happened: str = ""
     sources: tuple[str, ...] = ()
     default: bool = False
+    role: str = "help"
 
     @property
     def category(self) -> str:
-        """The Sebenius category the intervention type declares."""
+        """The family the intervention type declares (the casebook's grouping of Sebenius's examples)."""
         return self.move.category
+
+
+# ------------------------------------------------------------------ teaching: roles and session (objects)
+@dataclass(frozen=True)
+class RoleBrief:
+    """A role's confidential brief, in five parts.
+
+    Attributes
+    ----------
+    wants, fears : str
+        What the role wants from the negotiation, and what it fears.
+    knows : str
+        What it knows that the other roles do not.
+    may_concede : str
+        What it may give up.
+    home_accepts : str
+        What its people at home (or the role itself, for a constituency) will accept.
+
+    Notes
+    -----
+    The parts follow what a confidential role instruction in a negotiation teaching package holds
+    (Program on Negotiation role-play packages; see the project's research note on teaching anchors).
+    """
+
+    wants: str
+    fears: str
+    knows: str
+    may_concede: str
+    home_accepts: str
+
+    #: The parts in reading order, with the heading a handout prints above each.
+    PARTS: typing.ClassVar[tuple[tuple[str, str], ...]] = (
+        ("wants", "What you want"),
+        ("fears", "What you fear"),
+        ("knows", "What you know that the others do not"),
+        ("may_concede", "What you may concede"),
+        ("home_accepts", "What your people at home will accept"),
+    )
+
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """``(heading, text)`` pairs in reading order."""
+        return tuple((heading, getattr(self, key)) for key, heading in self.PARTS)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role in a class role-play of the case: who plays it, and its confidential brief.
+
+    Attributes
+    ----------
+    id, title : str
+    side : str
+        A side of the case, or (``third_party`` true) a third-party actor named by the case's moves,
+        such as a mediator.
+    constituency : str or None
+        The model constituency the role speaks for: the side's leader for a negotiator, another
+        constituency of the same side for a role behind the table; None for a negotiator who speaks
+        for the side as a whole and for a third party.
+    brief : RoleBrief
+    sources : tuple of str
+        Source ids of the case that ground the brief.
+    reservation : tuple of float or None
+        The role's reservation point on the case's issue(s), in the model's units (a teaching
+        assumption when it comes from the model's parameters).
+    at_table : bool
+        True for a negotiator (no constituency, the side's leader, or a third party), False for a role
+        behind the table.
+    third_party : bool
+        True when ``side`` names a third-party actor rather than a side.
+    """
+
+    id: str
+    title: str
+    side: str
+    constituency: str | None
+    brief: RoleBrief
+    sources: tuple[str, ...]
+    reservation: tuple[float, ...] | None = None
+    at_table: bool = True
+    third_party: bool = False
+
+
+@dataclass(frozen=True)
+class SessionStep:
+    """One step of a session plan: its length in minutes and what happens."""
+
+    minutes: int
+    activity: str
+
+
+@dataclass(frozen=True)
+class Session:
+    """A plan for one class session of the case's role-play.
+
+    Attributes
+    ----------
+    minutes : int
+        Total length; equal to the sum of the steps' minutes.
+    group_size : int
+        Students per negotiating group.
+    timing : tuple of SessionStep
+    logistics : str
+    collect : tuple of str
+        What the instructor collects at the end.
+    """
+
+    minutes: int
+    group_size: int
+    timing: tuple[SessionStep, ...]
+    logistics: str
+    collect: tuple[str, ...]
+
+
+# ------------------------------------------------------------------ end of roles and session (objects)
 
 
 @dataclass(frozen=True)
@@ -349,6 +628,10 @@ class Case:
     path : pathlib.Path
     notes : types.MappingProxyType
         Per-constituency notes (why these numbers).
+    roles : tuple of Role
+        Role briefs for a class role-play (``teaching.roles``; empty when the file has none).
+    session : Session or None
+        The session plan (``teaching.session``), if the file has one.
     """
 
     slug: str
@@ -366,6 +649,8 @@ class Case:
     teaching: Any
     path: Path
     notes: Any = field(default_factory=lambda: types.MappingProxyType({}))
+    roles: tuple[Role, ...] = ()  # teaching.roles (optional)
+    session: Session | None = None  # teaching.session (optional)
 
     def move(self, move_id: str) -> CaseMove:
         """Return a move by id."""
@@ -373,6 +658,13 @@ class Case:
             if m.id == move_id:
                 return m
         raise KeyError(f"case {self.slug!r} has no move {move_id!r}; moves are {[m.id for m in self.moves]}")
+
+    def role(self, role_id: str) -> Role:
+        """Return a role by id."""
+        for r in self.roles:
+            if r.id == role_id:
+                return r
+        raise KeyError(f"case {self.slug!r} has no role {role_id!r}; roles are {[r.id for r in self.roles]}")
 
     @property
     def move_ids(self) -> tuple[str, ...]:
@@ -697,6 +989,9 @@ def _cross_check(data: dict, path: Path, problems, name):
         return set(seen)
 
     source_ids = ids("sources")
+    for i, src in _items(data, "sources"):
+        if not src.get("citation") and not src.get("title"):
+            bad(f"sources[{i}]", "give a citation, or the structured fields author, title and year")
     fact_ids = ids("facts")
     issue_names = ids("issues", "name")
     side_names = ids("sides", "name")
@@ -813,6 +1108,149 @@ def _cross_check(data: dict, path: Path, problems, name):
     sol = model.get("solution") if isinstance(model, dict) else None
     if isinstance(sol, dict) and isinstance(sol.get("proposer"), str) and sol["proposer"] not in side_names:
         bad("model.solution.proposer", f"unknown side {sol['proposer']!r}; expected one of {sorted(side_names)}")
+    _check_roles_and_session(data, problems, name)
+
+
+# ------------------------------------------------------------------ teaching: roles and session (checks)
+_ROLE_PATH = re.compile(r"^teaching\.roles\[(\d+)\]")
+
+
+def _role_where(roles, i) -> str:
+    """``teaching.roles[i] (id)``: the path of a role, with its id when it has one."""
+    rid = roles[i].get("id") if 0 <= i < len(roles) and isinstance(roles[i], dict) else None
+    return f"teaching.roles[{i}]" + (f" ({rid})" if isinstance(rid, str) else "")
+
+
+def _label_role_paths(data, problems):
+    """Name the role in every problem under ``teaching.roles[i]`` (``teaching.roles[2] (soviet_military)...``)."""
+    teaching = data.get("teaching") if isinstance(data, dict) else None
+    roles = teaching.get("roles") if isinstance(teaching, dict) else None
+    if not isinstance(roles, list):
+        return problems
+    out = []
+    for prob in problems:
+        m = _ROLE_PATH.match(prob.path)
+        if m and not prob.path[m.end() :].startswith(" ("):
+            prob = Problem(prob.file, _role_where(roles, int(m.group(1))) + prob.path[m.end() :], prob.message)
+        out.append(prob)
+    return out
+
+
+def _check_roles_and_session(data: dict, problems, name):
+    """Cross-reference checks for ``teaching.roles`` and ``teaching.session`` (both optional).
+
+    A role's side must be a side of the case (or a third-party actor named by the case's moves, such as
+    a mediator); its constituency must belong to that side; its sources must be listed; ids are unique;
+    a reservation has one value per issue, each within the issue's range. A session's steps must add up
+    to its minutes.
+    """
+
+    def bad(where, msg):
+        problems.append(Problem(name, where, msg))
+
+    teaching = data.get("teaching") if isinstance(data.get("teaching"), dict) else {}
+    source_ids = {s.get("id") for _, s in _items(data, "sources") if isinstance(s.get("id"), str)}
+    sides = {}
+    for _, side in _items(data, "sides"):
+        if isinstance(side.get("name"), str):
+            sides[side["name"]] = [
+                c.get("name") for _, c in _items(side, "constituencies") if isinstance(c.get("name"), str)
+            ]
+    actors = sorted(
+        {mv.get("actor") for _, mv in _items(data, "interventions") if isinstance(mv.get("actor"), str)} - set(sides)
+    )
+    issues = [issue for _, issue in _items(data, "issues")]
+    roles = teaching.get("roles") if isinstance(teaching.get("roles"), list) else []
+    seen = {}
+    for i, role in _items(teaching, "roles"):
+        where = _role_where(roles, i)
+        rid = role.get("id")
+        if isinstance(rid, str):
+            if rid in seen:
+                bad(f"{where}.id", f"duplicate role id {rid!r} (first at {_role_where(roles, seen[rid])})")
+            else:
+                seen[rid] = i
+        side = role.get("side")
+        constituency = role.get("constituency")
+        if isinstance(side, str):
+            if side in sides:
+                members = sides[side]
+                if isinstance(constituency, str) and constituency not in members:
+                    bad(
+                        f"{where}.constituency",
+                        f"unknown constituency {constituency!r} of side {side}; expected one of {members}",
+                    )
+            elif side in actors:
+                if constituency is not None:
+                    bad(
+                        f"{where}.constituency",
+                        f"{side!r} is a third-party actor, not a side, so its role has no constituency",
+                    )
+            else:
+                extra = f" or a third-party actor of the case's moves {actors}" if actors else ""
+                bad(f"{where}.side", f"unknown side {side!r}; expected one of {sorted(sides)}{extra}")
+        listed = role.get("sources")
+        for j, sid in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(sid, str) and sid not in source_ids:
+                bad(f"{where}.sources[{j}]", f"unknown source id {sid!r}; listed sources: {sorted(source_ids)}")
+        reservation = role.get("reservation")
+        if reservation is not None and issues:
+            values = reservation if isinstance(reservation, list) else [reservation]
+            if len(values) != len(issues):
+                bad(f"{where}.reservation", f"expected {len(issues)} value(s), one per issue, got {len(values)}")
+            else:
+                for k, (value, issue) in enumerate(zip(values, issues)):
+                    lo, hi = issue.get("low", 0.0), issue.get("high", 1.0)
+                    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                    ranged = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi))
+                    if number and ranged and not lo <= value <= hi:
+                        at = f"{where}.reservation" + (f"[{k}]" if isinstance(reservation, list) else "")
+                        bad(at, f"must lie within the range of issue {issue.get('name')!r}, [{lo}, {hi}]; got {value}")
+    session = teaching.get("session")
+    if isinstance(session, dict) and isinstance(session.get("timing"), list):
+        steps = [s.get("minutes") for _, s in _items(session, "timing")]
+        total = session.get("minutes")
+        ints = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+        if steps and all(ints(m) for m in steps) and ints(total) and sum(steps) != total:
+            bad(
+                "teaching.session.timing",
+                f"the steps add up to {sum(steps)} minutes, but teaching.session.minutes is {total}",
+            )
+
+
+def _build_roles_and_session(spec: CaseSpec):
+    """The Role and Session objects of a validated spec."""
+    leaders = {s.name: s.leader for s in spec.sides}
+    roles = []
+    for r in spec.teaching.roles:
+        third_party = r.side not in leaders
+        reservation = None
+        if r.reservation is not None:
+            values = r.reservation if isinstance(r.reservation, list) else [r.reservation]
+            reservation = tuple(float(v) for v in values)
+        roles.append(
+            Role(
+                id=r.id,
+                title=r.title,
+                side=r.side,
+                constituency=r.constituency,
+                brief=RoleBrief(**r.brief.model_dump()),
+                sources=tuple(r.sources),
+                reservation=reservation,
+                at_table=third_party or r.constituency in (None, leaders[r.side]),
+                third_party=third_party,
+            )
+        )
+    session = None
+    sp = spec.teaching.session
+    if sp is not None:
+        collect = (sp.collect,) if isinstance(sp.collect, str) else tuple(sp.collect)
+        steps = tuple(SessionStep(step.minutes, step.activity) for step in sp.timing)
+        session = Session(sp.minutes, sp.group_size, steps, sp.logistics, collect)
+    return tuple(roles), session
+
+
+# ------------------------------------------------------------------ end of roles and session (checks)
 
 
 def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
@@ -822,7 +1260,10 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
     k = len(spec.issues)
     sides = []
     try:
-        issues = tuple(Issue(i.name, i.label, i.low, i.high, i.low_label, i.high_label, i.linked) for i in spec.issues)
+        issues = tuple(
+            Issue(i.name, i.label or humanize(i.name), i.low, i.high, i.low_label, i.high_label, i.linked)
+            for i in spec.issues
+        )
         for s in spec.sides:
             r = s.rule
             fields = {
@@ -843,12 +1284,12 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
                     payment=c.payment,
                     efficiency=c.efficiency,
                     seated=c.seated,
-                    label=c.label or c.name,
+                    label=c.label or humanize(c.name),
                 )
                 for c in s.constituencies
             )
-            sides.append(Side(s.name, members, s.leader, rule, s.label or s.name))
-        terms = tuple(Term(t.name, t.label or t.name, t.values, t.costs, t.state) for t in spec.terms)
+            sides.append(Side(s.name, members, s.leader, rule, s.label or humanize(s.name)))
+        terms = tuple(Term(t.name, t.label or humanize(t.name), t.values, t.costs, t.state) for t in spec.terms)
         sol = spec.model.solution
         if sol.type == "SplitZOPA":
             solution = SplitZOPA(0.5 if sol.beta is None else sol.beta)
@@ -879,14 +1320,16 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         }
         if mv.cost is not None:
             kwargs["cost"] = mv.cost
-        kwargs["label"] = mv.label or mv.id
+        kwargs["label"] = mv.label or humanize(mv.id)
         try:
             move = cls(**kwargs)
             move.apply(scenario)
         except (ValueError, KeyError) as exc:
             problems.append(Problem(name, f"interventions[{mi}]", str(exc).strip("'\"")))
             continue
-        moves.append(CaseMove(mv.id, mv.label or mv.id, move, mv.happened, tuple(mv.sources), mv.default))
+        moves.append(
+            CaseMove(mv.id, mv.label or humanize(mv.id), move, mv.happened, tuple(mv.sources), mv.default, mv.role)
+        )
     if problems:
         return None
     teaching = types.MappingProxyType(
@@ -899,6 +1342,7 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         }
     )
     notes = types.MappingProxyType({c.name: c.note for s in spec.sides for c in s.constituencies})
+    roles, session = _build_roles_and_session(spec)
     return Case(
         slug=spec.slug or (path.parent.name if path.name == "case.yaml" else path.stem),
         title=spec.title,
@@ -907,7 +1351,7 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         period=spec.period,
         summary=spec.summary,
         categories_shown=tuple(spec.categories_shown),
-        sources=tuple(Source(s.id, s.citation, s.url) for s in spec.sources),
+        sources=tuple(_source(s) for s in spec.sources),
         facts=tuple(Fact(f.id, f.text, tuple(f.sources), f.when, f.status) for f in spec.facts),
         timeline=tuple((t.when, t.fact) for t in spec.timeline),
         scenario=scenario,
@@ -915,7 +1359,18 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         teaching=teaching,
         path=path,
         notes=notes,
+        roles=roles,
+        session=session,
     )
+
+
+def _source(s: SourceSpec) -> Source:
+    """Build a :class:`Source`; the citation is composed from the structured fields when none is written."""
+    fields = {f: getattr(s, f) for f in ("author", "title", "publisher", "container")}
+    year = None if s.year is None else str(s.year)
+    pages = None if s.pages is None else str(s.pages)
+    citation = s.citation or format_citation(year=year, pages=pages, **fields)
+    return Source(s.id, citation, s.url, year=year, pages=pages, **fields)
 
 
 def load_case(slug_or_path) -> Case:
@@ -958,7 +1413,7 @@ def load_case(slug_or_path) -> Case:
     _cross_check(data, path, problems, name)
     if problems or spec is None:
         seen, unique = set(), []
-        for prob in problems:
+        for prob in _label_role_paths(data, problems):
             if (prob.path, prob.message) not in seen:
                 seen.add((prob.path, prob.message))
                 unique.append(prob)

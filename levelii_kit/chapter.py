@@ -3,8 +3,8 @@
 A chapter (``cases/<slug>/<slug>.ipynb``) has a cell tagged ``parameters`` (papermill) with three names:
 
 * ``strengths``: a mapping of constituency name to a strength (>= 0) overriding the case file;
-* ``moves``: ``None`` (every helping move of the case) or a list of move ids, the moves switched on in the
-  chapter's "with help" scenario;
+* ``moves``: ``None`` (every helping move of the case: ``role: help`` and not ``default``) or a list of move ids,
+  the moves switched on in the chapter's "with help" scenario;
 * ``seed``: a non-negative integer, the only source of randomness.
 
 papermill does not validate parameters, so :func:`setup` does, at once, and raises :class:`ParameterError`
@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ._frames import labelled
 from ._protocol import RECORD_MIME, STATIC_BUILD_ENV
 from .casefile import Case, load_case
 from .errors import ParameterError
@@ -55,6 +56,7 @@ __all__ = [
     "show_instructor_notes",
     "show_assumptions",
     "show_sources",
+    "model_appendix_link",
     "escape",
 ]
 
@@ -84,7 +86,9 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
     strengths : mapping of str to float, optional
         Constituency name to strength (>= 0).
     moves : list of str or None
-        Move ids switched on in the helped scenario; ``None`` means every non-default move.
+        Move ids switched on in the helped scenario; ``None`` means every helping move (``role: help``) that is
+        not already on in the baseline (``default: true``). Moves marked ``context`` or ``harm`` are never
+        chosen by default, but can be named here.
     seed : int
         Non-negative integer.
     **unknown
@@ -127,7 +131,7 @@ def check_parameters(case: Case, strengths=None, moves=None, seed=0, **unknown) 
             raise ParameterError(f"parameter 'strengths': {key} must be a finite number >= 0, got {value!r}")
         clean[key] = float(value)
     if moves is None:
-        chosen = tuple(m.id for m in case.moves if not m.default)
+        chosen = tuple(m.id for m in case.moves if m.role == "help" and not m.default)
     else:
         if isinstance(moves, str) or not isinstance(moves, (list, tuple)):
             raise ParameterError(f"parameter 'moves': expected a list of move ids or None, got {moves!r}")
@@ -185,22 +189,35 @@ class Chapter:
         return self.case.scenario_with(self.default_moves + tuple(moves), merged)
 
     def comparison(self):
-        """Baseline against helped: ratification per side, chance of agreement, outcome, expected values."""
+        """Baseline against helped: ratification per side, chance of agreement, outcome, expected values.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Two rows, ``without the helping moves`` and ``with the helping moves``; columns
+            ``P_<side>``, ``chance``, ``outcome`` and ``E_<side>``, shown to readers with plain headers.
+        """
         import pandas as pd
 
-        res = solve(ScenarioBatch.from_scenarios([self.baseline, self.helped]))
-        b = res.batch
         rows = {}
-        for k, label in enumerate(("without the helping moves", "with the helping moves")):
-            row = {f"P({name} ratifies)": res.side_probability[k, s] for s, name in enumerate(b.side_names)}
-            row["chance of agreement"] = res.chance[k]
+        b = self.baseline_result.batch
+        for label, res in (
+            ("without the helping moves", self.baseline_result),
+            ("with the helping moves", self.helped_result),
+        ):
+            row = {f"P_{name}": float(res.side_probability[0, s]) for s, name in enumerate(b.side_names)}
+            row["chance"] = float(res.chance[0])
             row["outcome"] = (
-                ", ".join(f"{v:.3g}" for v in res.point[k]) if res.agreed[k] else f"no deal ({res.reason[k]})"
+                ", ".join(f"{v:.3g}" for v in res.point[0]) if res.agreed[0] else f"no deal ({res.reason[0]})"
             )
             for s, name in enumerate(b.side_names):
-                row[f"E({name}'s leader)"] = res.expected[k, s]
+                row[f"E_{name}"] = float(res.expected[0, s])
             rows[label] = row
-        return pd.DataFrame(rows).T
+        headers = {"chance": "Chance of agreement", "outcome": "Outcome"}
+        for name, side in zip(b.side_names, b.side_labels):
+            headers[f"P_{name}"] = f"Chance that {side} ratifies"
+            headers[f"E_{name}"] = f"Expected value for {side}'s leader"
+        return labelled(pd.DataFrame(rows).T, columns=headers)
 
 
 def setup(case_or_slug, strengths=None, moves=None, seed=0, **unknown) -> Chapter:
@@ -389,12 +406,26 @@ def show_instructor_notes(case: Case):
     return _Markdown("**Instructor notes**\n\n" + _bullets(case.teaching["instructor_notes"]))
 
 
+def model_appendix_link() -> str:
+    """Where the model's appendix is: ``model.html`` in the HTML casebook, its Markdown source in Jupyter.
+
+    Returns
+    -------
+    str
+        A relative link that works where the chapter is being read.
+    """
+    return "model.html" if os.environ.get(STATIC_BUILD_ENV) else "../../casebook/front_matter/model.md"
+
+
 def show_assumptions(case: Case):
     """The model's assumptions and every constituency's parameters with the reason for them."""
     lines = [
         "**The model's assumptions** (the parameters are teaching estimates, not measurements)",
         "",
         _bullets(case.teaching["assumptions"]),
+        "",
+        f"The model itself, with its equations and the results it reproduces, is in the appendix "
+        f"[The model]({model_appendix_link()}).",
         "",
         "| side | constituency | strength | ideal | tolerance | noise | threat | blocking | why these numbers |",
         "|---|---|---|---|---|---|---|---|---|",

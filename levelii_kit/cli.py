@@ -5,8 +5,9 @@ notebook; exit 1 with one line per problem, story warnings printed); ``levelii s
 baseline result (support per constituency, ratification per side, win-sets, ZOPA, outcome); ``levelii run SLUG
 -p NAME VALUE`` validates a chapter's parameters before a kernel starts and executes it; ``levelii present SLUG``
 serves it live with Voila; ``levelii build [--only SLUG]`` renders the HTML casebook (with a cache of executed
-chapters); ``levelii new SLUG`` starts a case; ``levelii strip PATH`` clears notebooks' outputs. User errors
-print one line and exit non-zero, never a traceback.
+chapters); ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii new SLUG`` starts a
+case; ``levelii strip PATH`` clears notebooks' outputs. User errors print one line and exit non-zero, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -251,6 +252,34 @@ def cmd_strip(args) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ handouts
+def cmd_handouts(args) -> int:
+    """Write a case's printable handouts (cover sheet, role briefs, outcome forms) as one PDF."""
+    from .book.handouts import build_handouts, default_output
+    from .casefile import load_case
+
+    case = load_case(args.slug)
+    if not case.roles:
+        raise UserError(f"case {case.slug!r} has no roles (teaching.roles), so it has no handouts")
+    for name in ("groups", "students"):
+        value = getattr(args, name)
+        if value is not None and value < (1 if name == "groups" else 2):
+            raise UserError(f"--{name} must be at least {1 if name == 'groups' else 2}, got {value}")
+    out = Path(args.output) if args.output else default_output(case.slug)
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"-o/--output must name a .pdf file, got {str(out)!r}")
+    result = build_handouts(case, out, groups=args.groups, students=args.students, paper=args.paper)
+    sizes = ", ".join(str(n) for n in result.groups)
+    print(
+        f"{result.path}  ({result.roles} role briefs, {len(result.groups)} outcome forms for groups of {sizes}; "
+        f"{result.seconds:.1f} s)"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------ end of handouts
+
+
 def _intervals(ws) -> str:
     if ws.intervals is None:
         return f"area {_fmt(ws.size[0])}"
@@ -371,6 +400,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
     p.set_defaults(func=cmd_strip)
+    # -------------------------------------------------------------- handouts
+    p = sub.add_parser(
+        "handouts",
+        help="print a case's role-play handouts to PDF",
+        description="Write one PDF with the instructor's cover sheet (roles to groups, timing, what to collect), "
+        "general instructions, each role's confidential brief on its own pages, and an outcome form per group. "
+        "Printed by headless Chromium (/usr/bin/chromium) with no outside request. Needs teaching.roles in the "
+        "case file.",
+    )
+    p.add_argument("slug", help="case slug (see levelii list) or path to a case file")
+    p.add_argument("-o", "--output", help="the PDF (default build/handouts/SLUG.pdf)")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--groups", type=int, help="number of groups, one outcome form each (default 4)")
+    size.add_argument(
+        "--students", type=int, help="class size: split into groups of the session's group size, as evenly as possible"
+    )
+    p.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size (default A4)")
+    p.set_defaults(func=cmd_handouts)
     return parser
 
 

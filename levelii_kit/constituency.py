@@ -1,4 +1,4 @@
-"""Level II constituencies (model.md sections 3.1 and 3.3).
+"""Level II constituencies (casebook/front_matter/model.md §1-2).
 
 A constituency :math:`i` has a strength :math:`w_i`, an ideal point :math:`\\theta_i`, saliences
 :math:`\\sigma_{ik}`, a tolerance :math:`\\rho_i`, a noise :math:`\\tau_i`, a perceived threat :math:`h_i`,

@@ -1,4 +1,4 @@
-"""The deal space: continuous issues and binary add-on terms (model.md section 3.2).
+"""The deal space: continuous issues and binary add-on terms (casebook/front_matter/model.md §1).
 
 A deal is :math:`d = (x, z)` with :math:`x \\in X = \\prod_k [\\mathrm{lo}_k, \\mathrm{hi}_k]` (continuous issues,
 in each issue's own units, normally [0, 1]) and :math:`z \\in \\{0, 1\\}^M` (add-on terms). A term carries a

@@ -1,6 +1,6 @@
 """Ready-made scenarios for teaching, doctests and tests.
 
-:func:`canonical_scenario` builds the canonical classroom scenario of model.md section 3.12 (one issue
+:func:`canonical_scenario` builds the canonical classroom scenario of casebook/front_matter/model.md §10 (one issue
 on [0, 1]; side A wants it low, side B high; linear loss; crisp; alpha = 1/2): each side has a leader, a
 hawk and a dove of equal strength and tolerance 0.6 and a simple-majority rule. Its golden values: with no
 vetoes the ZOPA is [0.4, 0.6] and the deal 0.5; a veto for A's hawk moves the deal to 0.45 (the Schelling
@@ -19,7 +19,7 @@ __all__ = ["canonical_scenario"]
 
 
 def canonical_scenario(noise: float = 0.0, softness: float = 0.0, alpha: float = 0.5) -> Scenario:
-    """Return the canonical classroom scenario of model.md 3.12.
+    """Return the canonical classroom scenario of casebook/front_matter/model.md §10.
 
     Parameters
     ----------
@@ -55,5 +55,5 @@ def canonical_scenario(noise: float = 0.0, softness: float = 0.0, alpha: float =
             Side("B", members("B", 1.0, 1.15, 0.7), leader="B_leader", rule=rule, label="Side B"),
         ),
         solution=NashBargaining(alpha),
-        name="canonical classroom scenario (model.md 3.12)",
+        name="canonical classroom scenario (casebook/front_matter/model.md §10)",
     )

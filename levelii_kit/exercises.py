@@ -62,7 +62,8 @@ def _given(ex) -> tuple:
 
 
 def _helping_moves(case: Case, ex=None):
-    return [m for m in case.moves if not m.default and m.id not in _given(ex)]
+    """The moves a learner chooses from: the helper's options (help, and harm as a distractor), not context."""
+    return [m for m in case.moves if not m.default and m.role != "context" and m.id not in _given(ex)]
 
 
 def _defaults(case: Case, ex=None):

@@ -1,11 +1,13 @@
-"""Helping moves as typed, immutable scenario transformations (model.md 3.9; Sebenius 2013, 2014).
+"""Helping moves as typed, immutable scenario transformations (casebook/front_matter/model.md §6; Sebenius 2013, 2014).
 
 Every intervention is a frozen dataclass with ``apply(scenario) -> scenario`` (a pure function: the input is
-never changed), its Sebenius ``category``, the casebook's ``codes`` (cases.md T0-T7, R1-R5), the ``actor``
+never changed), its ``category``, the casebook's ``codes`` (T0-T6, R1-R5: ``casebook/front_matter/model.md`` §6),
+the ``actor``
 (the side or third party that pays), its ``target`` and its ``cost`` (charged to the actor's leader, in
 utility units). Composition is function composition; :func:`apply_all` applies a sequence in order.
 
-The four Sebenius categories (DESIGN.md): **process form** (shape the process to send a useful signal),
+The four categories, the casebook's grouping of Sebenius's examples (Sebenius 2013): **process form** (shape
+the process to send a useful signal),
 **statements** (avoid inflaming, make mollifying ones), **at the table** (constructive actions informed by
 their internal conflicts) and **direct action** on their internal situation.
 
@@ -48,7 +50,7 @@ __all__ = [
     "Engage",
 ]
 
-#: Sebenius's four categories of helping moves.
+#: The casebook's four families of helping moves: its grouping of the examples Sebenius (2013, 2014) gives.
 CATEGORIES = ("process form", "statements", "at the table", "direct action")
 
 
@@ -78,7 +80,7 @@ class Intervention:
     category : str
         One of :data:`CATEGORIES`.
     codes : tuple of str
-        The casebook's taxonomy codes (cases.md section 1).
+        The casebook's shorthand for the kind of help (``casebook/front_matter/model.md`` §6).
     """
 
     actor: str = ""
@@ -147,7 +149,9 @@ class _Targeted(Intervention):
 # ----------------------------------------------------------------------------------------- process form
 @dataclass(frozen=True)
 class SetQuota(Intervention):
-    """Change a side's quota :math:`\\kappa` (e.g. a treaty's two-thirds to an executive agreement; Putnam H5).
+    """Change a side's quota :math:`\\kappa` (e.g. a treaty's two-thirds to an executive agreement).
+
+    Putnam (1988) argues that stricter ratification procedures shrink a side's win-set.
 
     Examples
     --------
@@ -194,7 +198,9 @@ class SetBlocking(_Targeted):
 
 @dataclass(frozen=True)
 class SetDiscretion(Intervention):
-    """Change a leader's discretion :math:`\\delta` (e.g. fast-track authority; Putnam H7).
+    """Change a leader's discretion :math:`\\delta` (e.g. fast-track authority).
+
+    Putnam (1988) on the chief negotiator's autonomy from Level II; Mo (1994).
 
     Examples
     --------
@@ -259,7 +265,8 @@ class Unseat(_Targeted):
 class Secrecy(Intervention):
     """Negotiate out of public view: every threat on ``side`` falls by the share ``level``; noise may grow.
 
-    Levenotoglu and Tarar (2005): public commitment traps both sides; secrecy lowers the audience penalty.
+    Leventoğlu and Tarar (2005, American Political Science Review 99(3)): public commitment traps both sides;
+    secrecy lowers the audience penalty.
 
     Examples
     --------
@@ -291,7 +298,9 @@ class Secrecy(Intervention):
 
 @dataclass(frozen=True)
 class Consult(_Targeted):
-    """Learn a constituency's red line: its noise :math:`\\tau_i` is multiplied by ``factor`` (Putnam H12).
+    """Learn a constituency's red line: its noise :math:`\\tau_i` is multiplied by ``factor``.
+
+    Putnam (1988) on uncertainty about the other side's win-set.
 
     Examples
     --------
@@ -345,7 +354,7 @@ class Timing(_Targeted):
 @dataclass(frozen=True)
 class Mollify(_Targeted):
     """A mollifying statement: the target's threat falls by ``receptivity * amount`` (floor 0); with negative
-    receptivity it rises (backlash; Putnam's reverberation, H10).
+    receptivity it rises (backlash; reverberation in Putnam 1988).
 
     Examples
     --------
@@ -446,7 +455,9 @@ class Reframe(_Targeted):
 # ----------------------------------------------------------------------------------------- at the table
 @dataclass(frozen=True)
 class OfferTerm(Intervention):
-    """Put an add-on term on the table, or insist on it (T0, T4, T5; Putnam H11).
+    """Put an add-on term on the table, or insist on it (T0, T4, T5).
+
+    Terms answering a constituency's concern; Putnam (1988) on side payments and issue linkage.
 
     Examples
     --------
@@ -469,7 +480,7 @@ class OfferTerm(Intervention):
 
 @dataclass(frozen=True)
 class LinkIssue(Intervention):
-    """Link an issue that was off the table (synergistic linkage; Putnam H11).
+    """Link an issue that was off the table (synergistic linkage; Putnam 1988).
 
     Examples
     --------
@@ -533,7 +544,9 @@ class Restraint(Intervention):
 # ---------------------------------------------------------------------------------------- direct action
 @dataclass(frozen=True)
 class Empower(_Targeted):
-    """Strengthen (or weaken) a constituency: strength multiplied by ``factor`` (R2; Putnam H3, H4).
+    """Strengthen (or weaken) a constituency: strength multiplied by ``factor`` (R2).
+
+    Putnam (1988) on how the balance of preferences among constituents shapes a win-set.
 
     Examples
     --------
@@ -557,7 +570,9 @@ class Empower(_Targeted):
 
 @dataclass(frozen=True)
 class SidePayment(_Targeted):
-    """A side payment reaching a constituency (R4, T0; Putnam H9). Its ``cost`` defaults to ``amount``.
+    """A side payment reaching a constituency (R4, T0). Its ``cost`` defaults to ``amount``.
+
+    Targeted side payments to marginal constituents are discussed by Putnam (1988).
 
     Examples
     --------

@@ -1,4 +1,6 @@
-"""The helper's ledger: why helping the other side pays (model.md 3.10; Sebenius 2013; Putnam 1988 H8).
+"""The helper's ledger: why helping the other side pays (casebook/front_matter/model.md §7; Sebenius 2013; Putnam 1988).
+
+Putnam argues that each Level I negotiator has an interest in enlarging the other side's win-set.
 
 For helper :math:`A` and a set :math:`I` of interventions, with :math:`d_0 = ` solve(S) and
 :math:`d_1 = ` solve(I(S)), probabilities :math:`P_0, P_1` (0 for no deal), leader surpluses
@@ -25,6 +27,7 @@ from math import factorial
 
 import numpy as np
 
+from ._frames import labelled
 from .interventions import Intervention, apply_all
 from .scenario import ScenarioBatch
 from .solver import Result, solve_batch
@@ -160,7 +163,7 @@ class Ledger:
         m = len(self.names)
         full = 2**m - 1
         bits = [1 << j for j in range(m)]
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "alone": [value[b] - value[0] for b in bits],
                 "last in": [value[full] - value[full ^ b] for b in bits],
@@ -168,12 +171,21 @@ class Ledger:
             },
             index=pd.Index(list(self.names), name="move"),
         )
+        headers = {"alone": "Alone", "last in": "Last in", "Shapley share": "Shapley share"}
+        return labelled(frame, columns=headers, index_name="Move")
 
     def table(self):
-        """Per-move Shapley attribution and cost, as a pandas DataFrame."""
+        """Per-move Shapley attribution and cost, as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by move, with columns ``delta_probability``, ``likelihood``, ``terms``, ``gross``, ``cost``
+            and ``net``; it shows readers plain headers (:func:`levelii_kit._frames.labelled`).
+        """
         import pandas as pd
 
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "move": list(self.names),
                 "delta_probability": self.shapley["probability"],
@@ -184,6 +196,18 @@ class Ledger:
                 "net": self.shapley["gross"] - np.where(self.paid, self.costs, 0.0),
             }
         ).set_index("move")
+        return labelled(frame, columns=LEDGER_COLUMNS, index_name="Move")
+
+
+#: What readers see as the headers of :meth:`Ledger.table`.
+LEDGER_COLUMNS = {
+    "delta_probability": "Change in the chance of agreement",
+    "likelihood": "Gain through likelihood",
+    "terms": "Gain through terms",
+    "gross": "Gross gain",
+    "cost": "Cost",
+    "net": "Net gain",
+}
 
 
 def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int | str = 0) -> Ledger:
@@ -204,7 +228,8 @@ def helper_ledger(scenario, interventions: Sequence[Intervention], helper: int |
 
     References
     ----------
-    Sebenius (2013); Putnam (1988) H8; Shapley (1953); model.md 3.10, P-12, P-13.
+    Sebenius (2013); Putnam (1988) on enlarging the other side's win-set; Shapley (1953);
+    casebook/front_matter/model.md §7, P-12, P-13.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Power indices: weight is not power (model.md 1.8 and 3.11).
+"""Power indices: weight is not power (casebook/front_matter/model.md §8).
 
 For a weighted voting game with weights :math:`w`, quota :math:`q` and veto players :math:`V`, a coalition
 :math:`C` wins when :math:`\\sum_{i \\in C} w_i \\ge q` and :math:`V \\subseteq C`.
@@ -18,6 +18,9 @@ from fractions import Fraction
 from math import factorial
 
 import numpy as np
+
+from ._frames import labelled
+from .scenario import label_of
 
 __all__ = ["power_indices", "side_power"]
 
@@ -45,7 +48,7 @@ def power_indices(weights, quota, vetoes=None, exact: bool = False) -> dict:
 
     References
     ----------
-    Shapley and Shubik (1954); Banzhaf (1965); anchors in model.md 1.8.
+    Shapley and Shubik (1954); Banzhaf (1965); anchors in casebook/front_matter/model.md §8.
 
     Examples
     --------
@@ -111,7 +114,7 @@ def side_power(scenario, side):
     seated = [c for c in s.constituencies if c.seated]
     w = np.array([c.strength for c in seated])
     idx = power_indices(w, s.rule.quota * w.sum(), [c.blocking >= 1 for c in seated])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "weight_share": w / w.sum(),
             "banzhaf": idx["banzhaf"],
@@ -120,3 +123,10 @@ def side_power(scenario, side):
         },
         index=pd.Index([c.name for c in seated], name="constituency"),
     )
+    headers = {
+        "weight_share": "Share of weight",
+        "banzhaf": "Banzhaf index",
+        "shapley_shubik": "Shapley-Shubik index",
+        "veto": "Veto",
+    }
+    return labelled(frame, index={c.name: label_of(c) for c in seated}, columns=headers, index_name="Constituency")

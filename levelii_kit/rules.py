@@ -1,6 +1,6 @@
 """Ratification rules: how a side turns constituency support into a ratification probability.
 
-Model.md section 3.5. A rule has three layers, each exposed as a function over arrays whose last axis
+``casebook/front_matter/model.md`` §3. A rule has three layers, each exposed as a function over arrays whose last axis
 is the side's constituencies:
 
 1. the body, a **weighted threshold**. *Share form*: :math:`S = \\sum_i w_i p_i / \\sum_i w_i` and
@@ -10,7 +10,7 @@ is the side's constituencies:
    :math:`2^n` vote patterns;
 2. the **blocking** layer, :math:`B = \\prod_i (1 - b_i (1 - p_i))` (hard vetoes have :math:`b_i = 1`,
    informal blockers :math:`0 < b_i < 1`);
-3. the leader's **discretion** :math:`\\delta` (Putnam's H7; Mo 1994):
+3. the leader's **discretion** :math:`\\delta` (Putnam 1988 on the chief negotiator's autonomy; Mo 1994):
    :math:`P = \\delta\\, p_L + (1 - \\delta)\\, R\\, B`.
 
 Named presets follow the institutions the literature discusses (Putnam 1988; Tsebelis 2002).
@@ -81,7 +81,7 @@ class RatificationRule:
             raise ValueError("ratification rule: " + "; ".join(problems))
 
 
-#: Named rules (model.md 3.5). Vetoes are set on constituencies (``blocking=1``); the presets
+#: Named rules (casebook/front_matter/model.md §3). Vetoes are set on constituencies (``blocking=1``); the presets
 #: ``unanimity``, ``treaty_ratification`` and ``coalition_government`` say which constituencies
 #: should carry them in their docs; the case-file loader applies ``unanimity`` to every member.
 RULE_PRESETS = {
@@ -156,7 +156,7 @@ def bloc_layer(support, weights, quota):
 
     Every constituency votes yes as one bloc with probability :math:`p_i`, independently. The function
     enumerates the :math:`2^n` vote patterns (``n <= 12``). Unlike the share form it is not monotone in
-    strength in general (model.md P-2c).
+    strength in general (casebook/front_matter/model.md §9, P-2c).
 
     Parameters
     ----------

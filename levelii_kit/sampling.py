@@ -1,4 +1,4 @@
-"""Monte Carlo over uncertain parameters (model.md 3.8).
+"""Monte Carlo over uncertain parameters (casebook/front_matter/model.md §2).
 
 Each draw is one scenario of a batch: the base scenario is repeated N times and the uncertain parameters are
 overwritten column by column with draws, then the whole batch is solved at once. Randomness comes only from

@@ -1,4 +1,4 @@
-"""Sides, scenarios and the struct-of-arrays batch (model.md sections 3.1 and 5).
+"""Sides, scenarios and the struct-of-arrays batch (casebook/front_matter/model.md §1).
 
 A :class:`Scenario` is an immutable description of one two-level game: the issues, two :class:`Side` s
 (side A, by convention the helper, and side B), the add-on terms, an optional status quo and the Level I
@@ -17,12 +17,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ._text import humanize
 from .constituency import Constituency
 from .deal import TERM_STATES, Issue, Term
 from .rules import RatificationRule
 from .solutions import AgendaSetter, NashBargaining, SplitZOPA
 
-__all__ = ["Side", "Scenario", "ScenarioBatch", "as_batch"]
+__all__ = ["Side", "Scenario", "ScenarioBatch", "as_batch", "label_of"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Side:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One two-level game (model.md 3.1).
+    """One two-level game (casebook/front_matter/model.md §1).
 
     Parameters
     ----------
@@ -250,7 +251,7 @@ def _solution_code(solution) -> tuple[str, float]:
 
 @dataclass(frozen=True, eq=False)
 class ScenarioBatch:
-    """N scenarios of one structure, as arrays with a leading scenario axis (model.md section 5).
+    """N scenarios of one structure, as arrays with a leading scenario axis (casebook/front_matter/model.md §1).
 
     Structure shared by the batch: the constituency names and their sides, the issue ranges, the terms,
     the rule forms, the solution concept's kind, gamma, confidence and min_probability. Everything else
@@ -310,6 +311,10 @@ class ScenarioBatch:
     term_cost: np.ndarray
     term_state: np.ndarray
     solution_param: np.ndarray
+    labels: tuple[str, ...] = ()
+    side_labels: tuple[str, ...] = ()
+    issue_labels: tuple[str, ...] = ()
+    term_labels: tuple[str, ...] = ()
 
     _PER_SCENARIO = (
         "strength",
@@ -440,6 +445,10 @@ class ScenarioBatch:
             term_cost=term_cost,
             term_state=term_state,
             solution_param=np.array([_solution_code(s.solution)[1] for s in scenarios]),
+            labels=tuple(label_of(c) for c in first.constituencies),
+            side_labels=tuple(label_of(x) for x in first.sides),
+            issue_labels=tuple(label_of(i) for i in first.issues),
+            term_labels=tuple(label_of(t) for t in first.terms),
         )
         return batch
 
@@ -462,7 +471,7 @@ class ScenarioBatch:
 
         :math:`\\rho_i^\\gamma + e_i \\pi_i - h_i`: the tolerance (resolved by :meth:`effective_tolerance`) to the
         power :math:`\\gamma`, plus the side payment times its efficiency, minus the perceived threat. A deal's
-        net gain subtracts its distance loss and adds its terms' values (``casebook/model.md``, "Support").
+        net gain subtracts its distance loss and adds its terms' values (``casebook/front_matter/model.md`` §2).
         """
         return self.effective_tolerance() ** self.gamma + self.efficiency * self.payment - self.threat
 
@@ -502,6 +511,26 @@ class ScenarioBatch:
         batches = list(batches)
         first = batches[0]
         return first.replace(**{f: np.concatenate([getattr(b, f) for b in batches]) for f in cls._PER_SCENARIO})
+
+
+def label_of(obj) -> str:
+    """What readers see for a constituency, side, issue or term: its label, else its name made readable.
+
+    Parameters
+    ----------
+    obj : Constituency, Side, Issue or Term
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from levelii_kit import Constituency
+    >>> label_of(Constituency("party_conservatives", ideal=(0.0,), tolerance=0.5))
+    'Party conservatives'
+    """
+    return " ".join(str(obj.label).split()) if getattr(obj, "label", "") else humanize(obj.name)
 
 
 def as_batch(obj) -> ScenarioBatch:

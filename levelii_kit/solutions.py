@@ -1,4 +1,4 @@
-"""Level I solution concepts as strategy objects (model.md section 3.7).
+"""Level I solution concepts as strategy objects (casebook/front_matter/model.md §5).
 
 Leaders' surpluses over no agreement are :math:`U_s(d) - D_s = g_{L_s}(d) - \\sum_m z_m c_{sm}`: their own
 net gain minus what the terms cost their side. With ratification probabilities :math:`P_A, P_B` the
@@ -46,7 +46,7 @@ class NashBargaining:
 
 @dataclass(frozen=True)
 class SplitZOPA:
-    """Split the ZOPA: :math:`d^* = z_{lo} + \\beta (z_{hi} - z_{lo})` (model.md 3.7).
+    """Split the ZOPA: :math:`d^* = z_{lo} + \\beta (z_{hi} - z_{lo})` (casebook/front_matter/model.md §5).
 
     Parameters
     ----------

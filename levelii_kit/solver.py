@@ -1,4 +1,5 @@
-"""Solving a batch of scenarios: the Level I outcome and what it means at Level II (model.md 3.6-3.7).
+"""Solving a batch of scenarios: the Level I outcome and what it means at Level II (casebook/front_matter/model.md
+§4-5).
 
 The solver keeps, for every scenario, the deal :math:`d^*` chosen by the scenario's solution concept
 (:mod:`levelii_kit.solutions`) among deals whose joint ratification chance reaches :math:`c_{min}`, or
@@ -8,14 +9,16 @@ The solver keeps, for every scenario, the deal :math:`d^*` chosen by the scenari
 endpoints of the acceptable intervals. On each segment the Nash objective is the log of a concave surplus
 product, so its maximum over the closed segment is the unconstrained maximiser clipped into the segment
 (for linear loss :math:`x^N = (1-\\alpha) a + \\alpha b`, with :math:`a` and :math:`b` the ends of the two
-leaders' acceptable ranges that face each other; model.md 3.7), compared with the segment's endpoints.
+leaders' acceptable ranges that face each other; casebook/front_matter/model.md §5), compared with the segment's
+endpoints.
 
 *Smooth path* (:math:`\\tau > 0`). A grid whose spacing is at most half the finest noise scale, the argmax of
 :math:`\\log P_A + \\log P_B + \\alpha \\log(U_A - D_A) + (1-\\alpha) \\log(U_B - D_B)`, then golden-section
 refinement on the bracket around it (1-D) or a zooming local grid (2-D). Scenarios that would need more than
-:data:`levelii_kit._grid.MAX_GRID` points are solved on the crisp path (model.md P-18).
+:data:`levelii_kit._grid.MAX_GRID` points are solved on the crisp path (casebook/front_matter/model.md §9, P-18).
 
-Add-on terms are enumerated (:math:`2^M` combinations, model.md 3.7) and the best combination kept. Ties are
+Add-on terms are enumerated (:math:`2^M` combinations, casebook/front_matter/model.md §5) and the best combination
+kept. Ties are
 broken deterministically (lowest candidate index). Batches are processed in chunks to bound memory.
 """
 
@@ -27,6 +30,7 @@ import numpy as np
 from scipy.special import expit
 
 from . import _grid
+from ._frames import labelled
 from ._numerics import scaled_logistic
 from .scenario import ScenarioBatch, as_batch
 from .solutions import Deal, NoDeal
@@ -147,11 +151,23 @@ class Result:
         return NoDeal(str(self.reason[i]), float(self.best_probability[i]))
 
     def support_table(self, i: int = 0):
-        """Support per constituency at the proposal, as a pandas DataFrame."""
+        """Support per constituency at the proposal, as a table.
+
+        Parameters
+        ----------
+        i : int, default 0
+            Which scenario.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by constituency name, with columns ``side``, ``strength``, ``seated``, ``blocking`` and
+            ``support``; it shows readers the labels (:func:`levelii_kit._frames.labelled`).
+        """
         import pandas as pd
 
         b = self.batch
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "side": [b.side_names[s] for s in b.side_of],
                 "constituency": list(b.names),
@@ -161,13 +177,32 @@ class Result:
                 "support": self.support[i],
             }
         ).set_index("constituency")
+        return labelled(
+            frame,
+            index=dict(zip(b.names, b.labels)),
+            columns=SUPPORT_COLUMNS,
+            values={"side": dict(zip(b.side_names, b.side_labels))},
+            index_name="Constituency",
+        )
 
     def sides_table(self, i: int = 0):
-        """Weighted support, quota and ratification per side at the proposal, as a pandas DataFrame."""
+        """Weighted support, quota and ratification per side at the proposal, as a table.
+
+        Parameters
+        ----------
+        i : int, default 0
+            Which scenario.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by side name, with columns ``weighted_support``, ``quota``, ``ratification``,
+            ``leader_surplus`` and ``expected_value``; it shows readers the labels.
+        """
         import pandas as pd
 
         b = self.batch
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "side": list(b.side_names),
                 "weighted_support": self.share[i],
@@ -177,6 +212,7 @@ class Result:
                 "expected_value": self.expected[i],
             }
         ).set_index("side")
+        return labelled(frame, index=dict(zip(b.side_names, b.side_labels)), columns=SIDES_COLUMNS, index_name="Side")
 
     def summary(self, labels=None):
         """One row per scenario: outcome, chance of agreement, expected values, as a pandas DataFrame.
@@ -203,7 +239,36 @@ class Result:
             if len(labels) != self.size:
                 raise ValueError(f"labels: expected {self.size} labels, got {len(labels)}")
             frame.index = pd.Index(list(labels), name="scenario")
-        return frame
+        headers = {**SUMMARY_COLUMNS, **dict(zip(b.issue_names, b.issue_labels))}
+        for name, label in zip(b.side_names, b.side_labels):
+            headers[f"P_{name}"] = f"Chance that {label} ratifies"
+            headers[f"E_{name}"] = f"Expected value for {label}'s leader"
+        return labelled(frame, columns=headers)
+
+
+#: What readers see as the headers of :meth:`Result.support_table`.
+SUPPORT_COLUMNS = {
+    "side": "Side",
+    "strength": "Strength",
+    "seated": "Seated",
+    "blocking": "Blocking capacity",
+    "support": "Support for the proposal",
+}
+#: What readers see as the headers of :meth:`Result.sides_table`.
+SIDES_COLUMNS = {
+    "weighted_support": "Weighted support",
+    "quota": "Quota",
+    "ratification": "Chance of ratification",
+    "leader_surplus": "Leader's surplus",
+    "expected_value": "Leader's expected value",
+}
+#: What readers see as the headers of :meth:`Result.summary` (sides and issues are added per batch).
+SUMMARY_COLUMNS = {
+    "agreed": "Deal",
+    "probability": "Chance of agreement",
+    "best_probability": "Best chance of any deal",
+    "reason": "Why no deal",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -495,7 +560,7 @@ def _is_textbook_crisp(batch) -> bool:
 
 
 def _solve_textbook_crisp_1d(batch):
-    """Exact crisp 1-D solution when ratification is 0 or 1 (model.md 3.7, crisp closed form).
+    """Exact crisp 1-D solution when ratification is 0 or 1 (casebook/front_matter/model.md §5, crisp closed form).
 
     The objective is the concave log-surplus product on the ZOPA, so the best deal is the ZOPA point nearest
     the unconstrained maximiser on one side or the other; the ZOPA's ends are endpoints of acceptable
@@ -763,7 +828,7 @@ def solve(scenario, chunk: int | None = None) -> Result:
 
     References
     ----------
-    Putnam (1988); Nash (1950); Tsebelis (2002); model.md 3.6-3.7 and the golden values of 3.12.
+    Putnam (1988); Nash (1950); Tsebelis (2002); casebook/front_matter/model.md §4-5 and the worked example of §10.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Support, side ratification and joint ratification at candidate deals (model.md 3.3 to 3.5).
+"""Support, side ratification and joint ratification at candidate deals (casebook/front_matter/model.md §2-3).
 
 For a batch of N scenarios and G candidate deals per scenario (issue values ``x`` of shape (N, G, K) and
 term inclusions ``z`` of shape (N, G, M)):
@@ -110,7 +110,7 @@ def evaluate(batch, x, z=None, crisp: bool = False) -> Evaluation:
 
     References
     ----------
-    Putnam (1988); Iida (1993) for the noise; Tsebelis (2002) for vetoes; model.md 3.3-3.5.
+    Putnam (1988); Iida (1993) for the noise; Tsebelis (2002) for vetoes; casebook/front_matter/model.md §2-3.
 
     Examples
     --------
@@ -182,7 +182,7 @@ def net_gain(batch, x, z=None):
 
 
 def support(batch, x, z=None, crisp: bool = False):
-    """Support :math:`p_i(d)` of every constituency, shape (N, G, n) (model.md 3.4).
+    """Support :math:`p_i(d)` of every constituency, shape (N, G, n) (casebook/front_matter/model.md §2).
 
     Examples
     --------
@@ -194,7 +194,7 @@ def support(batch, x, z=None, crisp: bool = False):
 
 
 def ratification_probability(batch, x, z=None, crisp: bool = False):
-    """Ratification probability :math:`P_s(d)` of each side, shape (N, G, 2) (model.md 3.5).
+    """Ratification probability :math:`P_s(d)` of each side, shape (N, G, 2) (casebook/front_matter/model.md §3).
 
     Examples
     --------

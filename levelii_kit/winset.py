@@ -1,4 +1,4 @@
-"""Win-sets and the ZOPA (model.md 3.6; Putnam 1988; Tsebelis 2002).
+"""Win-sets and the ZOPA (casebook/front_matter/model.md §4; Putnam 1988; Tsebelis 2002).
 
 * Side :math:`s`'s win-set at confidence :math:`c`: :math:`W_s(c) = \\{d : P_s(d) \\ge c\\}`.
 * The ZOPA at confidence :math:`c`: :math:`Z(c) = \\{d : P_A(d) P_B(d) \\ge c\\}`; the *naive* overlap
@@ -208,7 +208,7 @@ def win_set(scenario, side, confidence: float | None = None, terms=None) -> WinS
 
     References
     ----------
-    Putnam (1988) for the win-set; Tsebelis (2002) for W(SQ); model.md 3.6, P-4, P-5, P-7.
+    Putnam (1988) for the win-set; Tsebelis (2002) for W(SQ); casebook/front_matter/model.md §4, P-4, P-5, P-7.
 
     Examples
     --------

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import axe_problems, open_page
+from edition_support import identifiers_shown, page_text, teacher_fragments
 
 import levelii_kit as lk
 from levelii_kit.book.build import build_casebook
@@ -62,11 +63,25 @@ def test_static_checks(book):
         sizes = [(folder / f"{s}.html").stat().st_size for s in SLUGS]
         assert statistics.median(sizes) <= 600 * 1024, sizes
     for slug in SLUGS:
-        student = (book / "student" / f"{slug}.html").read_text(encoding="utf-8")
-        teacher = (book / "instructor" / f"{slug}.html").read_text(encoding="utf-8")
-        for marker in (f"INSTRUCTOR-MARKER-{slug}", f"SOLUTION-MARKER-{slug}"):
-            assert marker not in student and marker in teacher
-        assert "injected-parameters" not in student
+        student = page_text(book / "student" / f"{slug}.html")
+        teacher = page_text(book / "instructor" / f"{slug}.html")
+        fragments = teacher_fragments(slug)
+        assert len(fragments) >= 2, f"{slug}: a chapter has instructor notes and solutions"
+        for fragment in fragments:  # the real text of every instructor and solution cell of the source notebook
+            assert fragment in teacher, f"{slug}: the instructor edition lacks {fragment!r}"
+            assert fragment not in student, f"{slug}: the student edition shows {fragment!r}"
+        assert "injected-parameters" not in (book / "student" / f"{slug}.html").read_text(encoding="utf-8")
+
+
+def test_figures_and_tables_speak_in_labels(book):
+    """No figure or table of an executed chapter shows a constituency's, move's, issue's or term's identifier."""
+    for slug in SLUGS:
+        case = lk.load_case(slug)
+        s = case.scenario
+        labels = {c.name: c.label for c in s.constituencies} | {m.id: m.label for m in case.moves}
+        labels |= {i.name: i.label for i in s.issues} | {t.name: t.label for t in s.terms}
+        shown = identifiers_shown(book / "executed" / f"{slug}.ipynb", labels)
+        assert shown == [], f"{slug}: {shown[:5]}"
 
 
 def test_every_page_offline_and_every_figure_drawn(book, tab):

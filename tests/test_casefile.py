@@ -97,7 +97,7 @@ MALFORMED = [
     (
         "duplicate source id",
         lambda d: d["sources"].append(dict(d["sources"][0])),
-        "sources[6] (putnam1988).id",
+        "sources[7] (putnam1988).id",  # two_level_basics lists 7 sources; the copy is the 8th
         ("duplicate id", "putnam1988"),
     ),
     (
@@ -175,6 +175,24 @@ MALFORMED = [
         lambda d: d["sides"][0]["constituencies"][0].update(strength=True),
         "sides[0] (A).constituencies[0] (A_leader).strength",
         ("expected a number",),
+    ),
+    (
+        "unknown move role",
+        lambda d: d["interventions"][0].update(role="helper"),
+        "interventions[0] (our_hawk_veto).role",
+        ("'help'", "'context'", "'harm'", "'helper'"),
+    ),
+    (
+        "source with neither citation nor title",
+        lambda d: [d["sources"][0].pop(k, None) for k in ("citation", "title")],
+        "sources[0] (putnam1988)",
+        ("give a citation", "author, title and year"),
+    ),
+    (
+        "source year not a year",
+        lambda d: d["sources"][0].update(year="recent"),
+        "sources[0] (putnam1988).year",
+        ("'recent'",),
     ),
     (
         "tolerance without status quo",
@@ -265,3 +283,72 @@ def test_loaded_case_is_frozen_and_text_is_plain():
     assert case.scenario_with(["mollify_their_hawk"]).constituency("B_hawk").threat == pytest.approx(0.0)
     with pytest.raises(KeyError, match="no move"):
         case.scenario_with(["nope"])
+
+
+# ------------------------------------------------------------------------------------------- sources and roles
+def test_a_source_with_only_a_citation_still_loads(tmp_path, good):
+    """Backward compatible: an instructor's case with `citation` only (no author/title/year) is valid."""
+
+    def citation_only(d):
+        d["sources"] = [{"id": s["id"], "citation": f"A reference for {s['id']}."} for s in d["sources"]]
+
+    case = lk.load_case(write(tmp_path, mutate(good, citation_only)))
+    first = case.sources[0]
+    assert first.citation == f"A reference for {first.id}."
+    assert (first.author, first.title, first.year) == (None, None, None)
+
+
+def test_citation_is_composed_from_the_fields(tmp_path, good):
+    def fields_only(d):
+        d["sources"][0] = {
+            "id": d["sources"][0]["id"],
+            "author": "Putnam, R. D.",
+            "title": "Diplomacy and Domestic Politics: The Logic of Two-Level Games",
+            "year": 1988,
+            "container": "International Organization 42(3)",
+            "pages": "427-460",
+        }
+
+    case = lk.load_case(write(tmp_path, mutate(good, fields_only)))
+    src = case.sources[0]
+    # written out by hand in the author-date style of the README's references
+    assert src.citation == (
+        "Putnam, R. D. (1988). Diplomacy and Domestic Politics: The Logic of Two-Level Games. "
+        "International Organization 42(3): 427-460."
+    )
+    assert (src.author, src.year, src.pages) == ("Putnam, R. D.", "1988", "427-460")
+
+
+def test_format_citation_books_and_chapters():
+    fmt = lk.casefile.format_citation
+    assert fmt("Schelling, T. C.", "The Strategy of Conflict", 1960, publisher="Harvard University Press") == (
+        "Schelling, T. C. (1960). The Strategy of Conflict. Harvard University Press."
+    )
+    assert fmt("Kieninger, S.", "A chapter", "2019", container="An edited book", pages="ch. 11") == (
+        "Kieninger, S. (2019). A chapter. An edited book: ch. 11."
+    )
+    assert fmt(title="Untitled note", pages="12-14") == "Untitled note. pp. 12-14."
+    assert fmt("Only an author") == "Only an author."
+
+
+def test_move_roles_default_to_help_and_are_exposed():
+    case = lk.load_case("two_level_basics")
+    roles = {m.id: m.role for m in case.moves}
+    assert roles == {
+        "our_hawk_veto": "harm",
+        "their_hawk_veto": "context",
+        "mollify_their_hawk": "help",
+        "inflame_their_hawk": "harm",
+        "offer_assurance": "help",
+        "empower_their_doves": "help",
+    }
+    assert lk.casefile.ROLES == ("help", "context", "harm")
+
+
+def test_every_shipped_move_has_a_role_and_harm_or_context_is_never_default_help():
+    for path in lk.list_cases():
+        case = lk.load_case(path)
+        for m in case.moves:
+            assert m.role in ("help", "context", "harm"), (case.slug, m.id)
+        chosen = lk.chapter.check_parameters(case).moves
+        assert all(case.move(m).role == "help" and not case.move(m).default for m in chosen), case.slug

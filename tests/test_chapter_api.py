@@ -38,8 +38,12 @@ def test_bad_parameters(case, kwargs, message):
 
 def test_setup_defaults_and_overrides(case):
     ch = setup(case)
-    assert ch.move_ids == case.move_ids  # moves=None: every non-default move
-    assert ch.baseline == case.scenario
+    # moves=None: the case's helping moves only (role: help, not default). B's hawks' veto is context and already
+    # on in the baseline; A's own veto and the gloat are harm, so they are not "help".
+    assert ch.move_ids == ("mollify_their_hawk", "offer_assurance", "empower_their_doves")
+    assert ch.default_moves == ("their_hawk_veto",)
+    assert ch.baseline == case.scenario_with(["their_hawk_veto"])
+    assert setup(case, moves=["inflame_their_hawk"]).move_ids == ("inflame_their_hawk",)  # named, harm is allowed
     ch2 = setup(case, strengths={"B_dove": 2}, moves=["their_hawk_veto"])
     assert ch2.baseline.constituency("B_dove").strength == 2.0
     assert ch2.helped_result.point[0, 0] == pytest.approx(0.55)
@@ -89,8 +93,10 @@ def test_case_text_is_escaped():
 
 
 def test_exercise_feedback_explains(case):
-    right = check(case, "ex_schelling", 0.45)
-    assert right.correct and "0.45" in right.message
+    # Both sides' hawks hold a veto: A's win-set ends at 0.45 (A's hawks: -0.15 + 0.6), B's starts at 0.55
+    # (B's hawks: 1.15 - 0.7 + 0.1), so the ZOPA is empty and the chance of agreement is 0.
+    right = check(case, "ex_schelling", 0.0)
+    assert right.correct and "chance of agreement is 0" in right.message
     wrong = check(case, "ex_schelling", 0.5)
     assert not wrong.correct and "too high" in wrong.message
     assert not check(case, "ex_schelling", "half").correct

@@ -35,7 +35,10 @@ def test_defaults(tmp_path):
     assert rec["ledger_cost"] == pytest.approx(0.03)
     assert rec["ledger_likelihood"] > 0.9 * rec["ledger_gross"]
     # the supermajority edge: with too small a swing bloc no help can save the treaty
-    assert 6 < rec["heat_smallest_swing_with_deal"] <= 8
+    assert 6 < rec["heat_smallest_swing_with_deal"] <= 8  # in the heatmap, whose chamber shrinks with the bloc
+    # in a 100-seat Senate (senators move from the swing bloc to the opponents) 58 firm supporters need 9 more:
+    # 58 + 8 = 66 < 67 fails, 58 + 9 = 67 = two thirds of 100 (quota 0.67) passes
+    assert rec["senate_100_agreed_swing_8_9"] == [False, True]
     low, high = rec["schelling_outcome_range"]
     assert low < high  # stronger nationalists, terms closer to Panama
 

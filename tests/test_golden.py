@@ -1,4 +1,5 @@
-"""Golden values: the canonical classroom scenario (model.md 3.12) and the power-index anchors (model.md 1.8)."""
+"""Golden values: the canonical classroom scenario (casebook/front_matter/model.md §10) and the power-index anchors
+(casebook/front_matter/model.md §8)."""
 
 from dataclasses import replace
 from fractions import Fraction as F
@@ -80,7 +81,8 @@ def test_helper_variant(canonical):
 
 
 def test_quadratic_acceptance_sequence(canonical):
-    """model.md 3.12 [V]: a vetoing hawk's boundary 0.55 -> 0.35 moves the outcome 0.50, 0.50, 0.45, 0.42, no deal."""
+    """casebook/front_matter/model.md §10 [V]: a vetoing hawk's boundary 0.55 -> 0.35 moves the outcome 0.50, 0.50,
+    0.45, 0.42, no deal."""
     outcomes = []
     for bound in (0.55, 0.50, 0.45, 0.42, 0.35):
         s = replace(canonical, gamma=2).with_constituency("A_hawk", blocking=1.0, ideal=(bound - 0.6,))

@@ -1,4 +1,5 @@
-"""One named test per property P-1 to P-18 of model.md section 4 (hypothesis where the property is general)."""
+"""One named test per property P-1 to P-18 of casebook/front_matter/model.md §9 (hypothesis where the property is
+general)."""
 
 from __future__ import annotations
 
@@ -361,7 +362,8 @@ def test_p11_helping_pays_in_status_quo_mode(s, data):
 
 
 def test_p11_counter_example_union_of_intervals():
-    """model.md P-11 caveat: when B's win-set is a union of intervals, enlarging it can open a component on A's
+    """casebook/front_matter/model.md §9, P-11 caveat: when B's win-set is a union of intervals, enlarging it can
+    open a component on A's
     unfavourable side of x^N; the Nash product rises while A's terms get worse."""
     a = lk.Side("A", (lk.Constituency("a", ideal=(0.0,), tolerance=0.8),), leader="a")
     b = lk.Side(

@@ -32,7 +32,14 @@ CASEBOOK = REPO / "casebook"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
 SLUGS = ("tiny_basics", "tiny_treaty")
 EDITIONS = ("student", "instructor")
-SITE_PAGES = ("index.html", "glossary.html", "bibliography.html", "how-to-use-in-class.html", "self-study-guide.html")
+SITE_PAGES = (
+    "index.html",
+    "glossary.html",
+    "bibliography.html",
+    "how-to-use-in-class.html",
+    "self-study-guide.html",
+    "model.html",
+)
 
 MAX_CHAPTER_PAGE = 600_000  # bytes, without plotly.min.js (the design's "hundreds of KB")
 
@@ -613,10 +620,30 @@ def test_render_markdown_escapes_raw_html():
 def test_book_and_bibliography_helpers():
     book = load_book(CASEBOOK)
     assert [p.title for p in book.parts] == ["Foundations", "Cases from the seed paper", "Diplomacy", "Business"]
-    assert [p.name for p in book.front_matter] == ["how-to-use-in-class", "self-study-guide", "writing-a-chapter"]
+    assert [p.name for p in book.front_matter] == [
+        "how-to-use-in-class",
+        "self-study-guide",
+        "model",
+        "writing-a-chapter",
+    ]
     chapters = order_chapters(discover_chapters(FIXTURES / "cases"), book)
     assert [c.slug for c in chapters] == ["tiny_basics", "tiny_treaty"]
     entries = collect_bibliography(chapters)
     assert [e.source.id for e in entries] == ["putnam1988", "sebenius2013", "tsebelis2002"]
     assert [c.slug for c in entries[0].chapters] == ["tiny_basics", "tiny_treaty"]
     assert entries[2].link is None and entries[0].link.startswith("https://")
+
+
+def test_glossary_links_the_model_appendix_and_the_chapters_that_use_a_term(site):
+    text = (site.out / "student" / "glossary.html").read_text(encoding="utf-8")
+    zopa = text[text.index('id="term-zopa"') :]
+    zopa = zopa[: zopa.index("</dd>")]
+    assert 'href="model.html#4-win-sets-and-the-zopa"' in zopa
+    # the fixture chapters' text: only tiny_treaty speaks of ratification, neither of a "power index"
+    ratification = text[text.index('id="term-ratification"') :]
+    ratification = ratification[: ratification.index("</dd>")]
+    assert 'href="tiny_treaty.html"' in ratification and 'href="tiny_basics.html"' not in ratification
+    power = text[text.index('id="term-power-index"') :]
+    assert "In the chapters" not in power[: power.index("</dd>")]
+    model = (site.out / "student" / "model.html").read_text(encoding="utf-8")
+    assert model.count("<math") > 30 and 'id="4-win-sets-and-the-zopa"' in model

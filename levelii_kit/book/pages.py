@@ -30,10 +30,11 @@ from markupsafe import Markup
 
 from ..casefile import Source
 from .render import site_environment
-from .toc import EDITION_INFO, Book, ChapterEntry, default_casebook_dir, slugify
+from .toc import EDITION_INFO, Book, ChapterEntry, GlossaryEntry, default_casebook_dir, slugify
 
 __all__ = [
     "BibliographyEntry",
+    "chapters_using",
     "collect_bibliography",
     "render_site_pages",
     "write_assets",
@@ -103,11 +104,50 @@ def _one_line_summary(summary: str, limit: int = 260) -> str:
     return text
 
 
+def chapters_using(glossary: Sequence[GlossaryEntry], chapters: Sequence[ChapterEntry]) -> dict[str, list]:
+    """For every glossary term, the chapters (in book order) whose text uses it.
+
+    A chapter uses a term when the term (or its singular, for a plural such as "win-sets") appears as a phrase,
+    ignoring case, in the markdown cells of its notebook or in its case file's title, summary, facts and
+    teaching text.
+
+    Parameters
+    ----------
+    glossary : sequence of GlossaryEntry
+    chapters : sequence of ChapterEntry
+        In book order.
+
+    Returns
+    -------
+    dict of str to list of ChapterEntry
+        Keyed by the glossary entry's id.
+    """
+    import nbformat
+
+    texts = {}
+    for chapter in chapters:
+        parts = [chapter.title, chapter.summary]
+        if chapter.notebook.is_file():
+            nb = nbformat.read(chapter.notebook, as_version=4)
+            parts += [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+        if chapter.case_file.is_file():
+            parts.append(chapter.case_file.read_text(encoding="utf-8"))
+        texts[chapter.slug] = " ".join(" ".join(parts).split()).casefold()
+    out = {}
+    for entry in glossary:
+        term = " ".join(entry.term.split()).casefold()
+        forms = {term, term + "s", term + "es", term[:-1] + "ies", term[:-2] + "ices"}  # win-sets, indices
+        phrases = "|".join(re.escape(f).replace("\\ ", r"[\s-]+") for f in sorted(forms, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w-])(?:{phrases})(?![\w-])")
+        out[entry.id] = [c for c in chapters if pattern.search(texts[c.slug])]
+    return out
+
+
 def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None) -> None:
     """Write the shared files of an edition: ``casebook.css``, ``print.css``, ``casebook.js``, ``plotly.min.js``.
 
     ``plotly.min.js`` comes from the installed plotly (``plotly.offline.get_plotlyjs()``), so
-    the casebook needs no CDN (research/ecosystem.md, 2b); there is exactly one copy per edition.
+    the casebook needs no CDN; there is exactly one copy per edition.
 
     Parameters
     ----------
@@ -170,6 +210,8 @@ def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir
         if entries:
             parts.append({"title": part.title, "anchor": part.anchor, "intro": part.intro, "entries": entries})
     page("index.html.j2", "index.html", "index", book.title, parts=parts)
+    model_page = next((fm for fm in book.front_matter if fm.name == "model"), None)
+    uses = chapters_using(book.glossary, ordered)
     glossary = [
         {
             "term": e.term,
@@ -177,6 +219,8 @@ def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir
             "definition_html": Markup(e.definition_html),
             "sources": e.sources,
             "see_also": [{"term": t, "id": i} for t, i in e.see_also],
+            "model_href": f"{model_page.filename}#{e.model}" if model_page and e.model else None,
+            "chapters": [{"title": c.title, "href": f"{c.slug}.html"} for c in uses[e.id]],
         }
         for e in book.glossary
     ]

@@ -184,6 +184,7 @@ class GlossaryEntry:
     definition_html: str
     sources: tuple[str, ...] = ()
     see_also: tuple[tuple[str, str | None], ...] = ()
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -305,16 +306,20 @@ def _read_yaml(path: Path) -> Any:
         raise BuildError(f"{path} is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from exc
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, math: bool = False) -> str:
     """Render Markdown to HTML with every piece of raw HTML escaped (shown as text).
 
-    Uses mistune (installed with nbconvert) with tables, strikethrough and bare-URL links;
-    links with unsafe schemes such as ``javascript:`` are neutralised by mistune.
+    Uses mistune (installed with nbconvert) with tables, strikethrough and bare-URL links; links with unsafe
+    schemes such as ``javascript:`` are neutralised by mistune. Headings get ids (:func:`slugify` of their
+    text), so pages can link to a section. With ``math``, ``$...$`` and ``$$...$$`` hold LaTeX, converted to
+    MathML at build time (latex2mathml), which browsers draw with no script, no font download and no network.
 
     Parameters
     ----------
     text : str
         Markdown source.
+    math : bool, default False
+        Read ``$`` as math (front matter pages); off where prose may quote prices in dollars.
 
     Returns
     -------
@@ -325,9 +330,40 @@ def render_markdown(text: str) -> str:
     --------
     >>> render_markdown("A *win-set* <script>x</script>").strip()
     '<p>A <em>win-set</em> &lt;script&gt;x&lt;/script&gt;</p>'
+    >>> render_markdown("## 3. Ratification").strip()
+    '<h2 id="3-ratification">3. Ratification</h2>'
+    >>> "<msub><mi>p</mi><mi>i</mi></msub>" in render_markdown("support $p_i$", math=True)
+    True
     """
-    md = mistune.create_markdown(escape=True, plugins=["table", "strikethrough", "url"])
+    plugins = ["table", "strikethrough", "url"] + (["math"] if math else [])
+    md = mistune.create_markdown(escape=True, plugins=plugins, renderer=_Renderer(escape=True))
+    if math:
+        md.renderer.register("block_math", _block_math)
+        md.renderer.register("inline_math", _inline_math)
     return md(text)
+
+
+class _Renderer(mistune.HTMLRenderer):
+    """mistune's HTML renderer, with an id on every heading (made from its text)."""
+
+    def heading(self, text: str, level: int, **attrs: Any) -> str:
+        """A heading with an id, so that other pages can link to its section."""
+        plain = re.sub(r"<[^>]+>", "", text)
+        return f'<h{level} id="{slugify(plain)}">{text}</h{level}>\n'
+
+
+def _block_math(renderer: Any, text: str) -> str:
+    """Display math as MathML (mistune renderer hook)."""
+    from latex2mathml.converter import convert
+
+    return f'<div class="cb-math">{convert(text.strip(), display="block")}</div>\n'
+
+
+def _inline_math(renderer: Any, text: str) -> str:
+    """Inline math as MathML (mistune renderer hook)."""
+    from latex2mathml.converter import convert
+
+    return convert(text.strip())
 
 
 def load_book(casebook_dir: Path | str | None = None) -> Book:
@@ -379,7 +415,7 @@ def load_book(casebook_dir: Path | str | None = None) -> Book:
         text = path.read_text(encoding="utf-8")
         heading = re.search(r"(?m)^#\s+(.+?)\s*#*\s*$", text)
         title = heading.group(1) if heading else name
-        pages.append(FrontMatterPage(name, title, render_markdown(text), editions))
+        pages.append(FrontMatterPage(name, title, render_markdown(text, math=True), editions))
 
     return Book(
         casebook_dir=root,
@@ -429,6 +465,7 @@ def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
                 definition_html=render_markdown(str(item["definition"])),
                 sources=tuple(str(s) for s in item.get("sources") or []),
                 see_also=see_also,
+                model=str(item["model"]) if item.get("model") else None,
             )
         )
     return tuple(sorted(entries, key=lambda e: e.term.casefold()))

@@ -1,4 +1,4 @@
-"""Plotly figures that make the model visible (model.md section 6), each split into data and drawing.
+"""Plotly figures that make the model visible (casebook/front_matter/model.md), each split into data and drawing.
 
 Every figure comes as a pair:
 

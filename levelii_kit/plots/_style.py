@@ -11,7 +11,7 @@ from importlib import import_module
 
 import numpy as np
 
-from ..scenario import Scenario, ScenarioBatch, as_batch
+from ..scenario import Scenario, ScenarioBatch, as_batch, label_of
 
 # The package exports a function named ``support``, which hides the submodule of that name as an attribute.
 _evaluation = import_module("levelii_kit.support")
@@ -70,7 +70,7 @@ def _intervals_text(intervals) -> str:
 
 
 def _labels_of(scenario: Scenario) -> list[str]:
-    return [c.label or c.name for c in scenario.constituencies]
+    return [label_of(c) for c in scenario.constituencies]
 
 
 def _outcome_text(agreed: bool, point, issue_names, reason: str = "") -> str:
@@ -130,8 +130,8 @@ def _issue_ends(issue) -> str:
 
 def _issue_axis(data) -> str:
     """An issue axis title: the label, and what its ends mean on a smaller second line."""
-    ends = data.get("issue_ends", "")
-    title = data["issue_title"]
+    ends = _esc(data.get("issue_ends", ""))
+    title = _esc(data["issue_title"])
     return f"{title}<br><span style='font-size:12px'>{ends}</span>" if ends else title
 
 
@@ -156,3 +156,35 @@ def _short(text, width: int) -> str:
     """``text`` with whitespace collapsed, cut to ``width`` characters with an ellipsis."""
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def _tick(label, width: int = 16, lines: int = 3) -> str:
+    """A long label as an axis tick: escaped, wrapped at word breaks (``<br>``), at most ``lines`` lines."""
+    words = " ".join(str(label).split()).split(" ")
+    out, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = _short(out[-1] + " …", width)
+    return "<br>".join(_esc(part) for part in out)
+
+
+def _side_phrase(label: str) -> str:
+    """A side's label for running text: without its parenthesis ("Soviet side")."""
+    return " ".join(str(label).split(" (")[0].split())
+
+
+def _unique(labels) -> list[str]:
+    """``labels`` made unique for use as plot categories: a repeated label gets " (2)", " (3)", ... appended."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out

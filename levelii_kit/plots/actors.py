@@ -16,9 +16,11 @@ from ._style import (
     _PURPLE,
     _SKY,
     SIDE_COLOURS,
+    _esc,
     _labels_of,
     _pct,
     _scenario_of,
+    _short,
     _style,
 )
 
@@ -56,6 +58,7 @@ def actor_map_data(case) -> dict:
         "side_names": [s.name for s in scenario.sides],
         "side_labels": [s.label or s.name for s in scenario.sides],
         "leaders": leaders,
+        "leader_labels": [scenario.constituency(n).label or n for n in leaders],
         "quota": np.array([s.rule.quota for s in scenario.sides]),
         "discretion": np.array([s.rule.discretion for s in scenario.sides]),
         "names": [c.name for c in cons],
@@ -99,7 +102,8 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
     blocking = np.asarray(data["blocking"], dtype=float)
     seated = np.asarray(data["seated"], dtype=bool)
     leader = np.asarray(data["leader"], dtype=bool)
-    names, labels = list(data["names"]), list(data["labels"])
+    labels = [_esc(label) for label in data["labels"]]
+    side_labels = [_esc(label) for label in data["side_labels"]]
     biggest = strength.max() if strength.size and strength.max() > 0 else 1.0
     fig = go.Figure()
     lead_x = (1.0, 2.0)
@@ -159,8 +163,8 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[pos[i][0] for i in idx],
                 y=[pos[i][1] for i in idx],
                 mode="markers+text",
-                name=f"{data['side_labels'][s]}",
-                text=[names[i] for i in idx],
+                name=side_labels[s],
+                text=[_short(labels[i], 28) for i in idx],
                 textposition=positions,
                 hovertext=hover,
                 hoverinfo="text",
@@ -178,8 +182,9 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
     n_unseated = int((~seated).sum())
     counts = [int(((side == s) & ~leader).sum()) for s in (0, 1)]
     summary = (
-        f"Actor map: {data['side_labels'][0]} negotiates through {data['leaders'][0]} with {counts[0]} "
-        f"constituencies behind it and {data['side_labels'][1]} through {data['leaders'][1]} with {counts[1]}; "
+        f"Actor map: {data['side_labels'][0]} negotiates through {data['leader_labels'][0]} with {counts[0]} "
+        f"constituencies behind it and {data['side_labels'][1]} through {data['leader_labels'][1]} with "
+        f"{counts[1]}; "
         f"{n_veto} hold a hard veto, {n_partial} can partly block and {n_unseated} "
         f"{'is' if n_unseated == 1 else 'are'} not seated."
     )
@@ -210,7 +215,11 @@ def actor_map_figure(data: Mapping[str, Any]) -> go.Figure:
         tickvals=[0, 1.5, 3],
         showgrid=False,
         zeroline=False,
-        ticktext=[f"Level II: {data['side_names'][0]}", "Level I: the leaders", f"Level II: {data['side_names'][1]}"],
+        ticktext=[
+            f"Level II: {_short(side_labels[0], 30)}",
+            "Level I: the leaders",
+            f"Level II: {_short(side_labels[1], 30)}",
+        ],
     )
     fig.update_yaxes(range=[-1.4, 1.4], showticklabels=False, showgrid=False, zeroline=False)
     return _style(
@@ -280,7 +289,7 @@ def power_figure(data: Mapping[str, Any]) -> go.Figure:
     >>> [t.name for t in fig.data]
     ['weight share', 'Banzhaf index', 'Shapley-Shubik index']
     """
-    names = [n + (" (veto)" if v else "") for n, v in zip(data["names"], data["veto"])]
+    names = [_short(_esc(n), 32) + (" (veto)" if v else "") for n, v in zip(data["labels"], data["veto"])]
     fig = go.Figure()
     for key, label, colour, pattern in (
         ("weight_share", "weight share", _SKY, ""),
@@ -303,10 +312,11 @@ def power_figure(data: Mapping[str, Any]) -> go.Figure:
     fig.update_yaxes(range=[0, 1.1])
     each = "; ".join(
         f"{n} {w:.2f}, {b:.2f}, {s:.2f}"
-        for n, w, b, s in zip(data["names"], data["weight_share"], data["banzhaf"], data["shapley_shubik"])
+        for n, w, b, s in zip(data["labels"], data["weight_share"], data["banzhaf"], data["shapley_shubik"])
     )
     summary = (
-        f"Voting power on side {data['side']} (quota {_pct(data['quota'])}), as weight share, Banzhaf and "
+        f"Voting power on {data['side_label']} (quota {_pct(data['quota'])}), as weight share, Banzhaf and "
         f"Shapley-Shubik index: {each}."
     )
-    return _style(fig, f"Weight is not power: side {data['side']}", summary, "constituency", "share of weight or power")
+    title = f"Weight is not power: {_short(data['side_label'], 60)}"
+    return _style(fig, title, summary, "constituency", "share of weight or power")

@@ -15,10 +15,13 @@ from ._style import (
     _GREY,
     _INK,
     SIDE_COLOURS,
+    _esc,
     _num,
     _outcome_text,
     _pct,
+    _side_phrase,
     _style,
+    _tick,
 )
 
 __all__ = ["support_data", "support_figure"]
@@ -57,8 +60,10 @@ def support_data(result, i: int = 0) -> dict:
     sup = np.asarray(result.support[i], dtype=float)
     return {
         "names": list(b.names),
+        "labels": list(b.labels),
         "side": np.asarray(b.side_of).copy(),
         "side_names": list(b.side_names),
+        "side_labels": list(b.side_labels),
         "strength": b.strength[i].copy(),
         "seated": b.seated[i].copy(),
         "blocking": b.blocking[i].copy(),
@@ -71,6 +76,7 @@ def support_data(result, i: int = 0) -> dict:
         "agreed": bool(result.agreed[i]),
         "point": [float(v) for v in result.point[i]],
         "issue_names": list(b.issue_names),
+        "issue_labels": list(b.issue_labels),
         "probability": float(result.probability[i]),
         "chance": float(result.chance[i]),
         "reason": str(result.reason[i]),
@@ -97,7 +103,7 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
     >>> from levelii_kit import canonical_scenario
     >>> fig = support_figure(support_data(canonical_scenario()))
     >>> len(fig.data), fig.layout.title.text
-    (4, 'Who supports the deal at x = 0.50')
+    (4, 'Who supports the deal: the single issue = 0.50')
     """
     side = np.asarray(data["side"])
     sup = np.asarray(data["support"], dtype=float)
@@ -105,8 +111,9 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
     bites = np.asarray(data["bites"], dtype=bool)
     seated = np.asarray(data["seated"], dtype=bool)
     strength = np.asarray(data["strength"], dtype=float)
-    names = list(data["names"])
-    sides = list(data["side_names"])
+    labels = list(data["labels"])
+    ticks = [_tick(label) for label in labels]
+    sides = [_side_phrase(label) for label in data["side_labels"]]
     prob = np.asarray(data["side_probability"], dtype=float)
     share = np.asarray(data["share"], dtype=float)
     quota = np.asarray(data["quota"], dtype=float)
@@ -115,7 +122,7 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
         cols=2,
         shared_yaxes=True,
         horizontal_spacing=0.06,
-        subplot_titles=[f"Side {sides[s]}: P({sides[s]} ratifies) = {_num(prob[s])}" for s in (0, 1)],
+        subplot_titles=[f"{_esc(sides[s])}: chance of ratifying {_num(prob[s])}" for s in (0, 1)],
     )
     for s in (0, 1):
         idx = np.flatnonzero(side == s)
@@ -127,15 +134,15 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
             notes.append(f"{sup[i]:.0%}" + (f"<br>{note}" if note else ""))
         fig.add_trace(
             go.Bar(
-                x=[names[i] for i in idx],
+                x=[ticks[i] for i in idx],
                 y=sup[idx],
-                name=f"support, side {sides[s]}",
+                name=f"support, {_esc(sides[s])}",
                 text=notes,
                 textposition="outside",
                 cliponaxis=False,
                 constraintext="none",
                 textfont=dict(size=12),
-                hovertext=[f"{names[i]}: support {sup[i]:.2f}, strength {strength[i]:g}" for i in idx],
+                hovertext=[f"{_esc(labels[i])}: support {sup[i]:.2f}, strength {strength[i]:g}" for i in idx],
                 hoverinfo="text",
                 marker=dict(
                     color=SIDE_COLOURS[s],
@@ -154,14 +161,14 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
             go.Bar(
                 x=["weighted support"],
                 y=[share[s]],
-                name=f"weighted support, side {sides[s]}",
+                name=f"weighted support, {_esc(sides[s])}",
                 text=[f"{share[s]:.0%}"],
                 textposition="outside",
                 cliponaxis=False,
                 constraintext="none",
                 textfont=dict(size=12),
                 marker=dict(color=_GREY, pattern=dict(shape="."), line=dict(color=_INK, width=1)),
-                hovertext=[f"side {sides[s]}: weighted support {share[s]:.3f}, quota {quota[s]:.3f}"],
+                hovertext=[f"{_esc(sides[s])}: weighted support {share[s]:.3f}, quota {quota[s]:.3f}"],
                 hoverinfo="text",
             ),
             row=1,
@@ -177,9 +184,9 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
             annotation_font=dict(size=12),
             annotation_bgcolor="rgba(255,255,255,0.85)",
         )
-    where = _outcome_text(True, data["point"], data["issue_names"])
+    where = _outcome_text(True, data["point"], data["issue_labels"])
     if data["agreed"]:
-        title = f"Who supports the deal at {where}"
+        title = f"Who supports the deal: {where}"
         lead = f"At the outcome {where}"
     else:
         title = f"Who supports the likeliest deal ({where}): no agreement"
@@ -188,11 +195,11 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
     bite_text = (
         "no hard veto bites"
         if n_bite == 0
-        else f"the hard veto of {', '.join(n for n, b in zip(names, bites) if b)} bites"
+        else f"the hard veto of {', '.join(n for n, b in zip(labels, bites) if b)} bites"
     )
     summary = (
-        f"{lead}, side {sides[0]}'s weighted support is {_pct(share[0])} against a quota of "
-        f"{_pct(quota[0])} (P = {_num(prob[0])}) and side {sides[1]}'s is {_pct(share[1])} against "
+        f"{lead}, weighted support is {_pct(share[0])} on {sides[0]} against a quota of "
+        f"{_pct(quota[0])} (P = {_num(prob[0])}) and {_pct(share[1])} on {sides[1]} against "
         f"{_pct(quota[1])} (P = {_num(prob[1])}), a chance of agreement of {_num(data['chance'])}; "
         f"{bite_text}."
     )
@@ -200,4 +207,4 @@ def support_figure(data: Mapping[str, Any]) -> go.Figure:
     fig.update_yaxes(title_text="support at the proposal", row=1, col=1)
     fig.update_xaxes(title_text="constituency")
     fig.update_layout(showlegend=False, bargap=0.25, height=480)
-    return _style(fig, title, summary)
+    return _style(fig, _esc(title), summary)

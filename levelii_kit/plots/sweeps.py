@@ -10,13 +10,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import solver as _solver
+from ..scenario import label_of
 from ._style import (
     _GREY,
     _INK,
     SIDE_COLOURS,
     ZOPA_COLOUR,
+    _esc,
     _num,
     _scenario_of,
+    _short,
+    _side_phrase,
     _strength_batch,
     _style,
 )
@@ -73,14 +77,16 @@ def heatmap_data(scenario, name_x: str, name_y: str, values_x: Sequence[float], 
         "expected_a": result.expected[:, 0].reshape(shape),
         "name_x": name_x,
         "name_y": name_y,
-        "label_x": scenario.constituency(name_x).label or name_x,
-        "label_y": scenario.constituency(name_y).label or name_y,
+        "label_x": label_of(scenario.constituency(name_x)),
+        "label_y": label_of(scenario.constituency(name_y)),
         "current_x": float(cx),
         "current_y": float(cy),
         "current_p": current_p,
         "level": float(scenario.confidence),
         "side_names": list(batch.side_names),
+        "side_labels": list(batch.side_labels),
         "issue": scenario.issues[0].name,
+        "issue_label": label_of(scenario.issues[0]),
     }
 
 
@@ -119,9 +125,13 @@ def heatmap_figure(data: Mapping[str, Any]) -> go.Figure:
             colorscale="Viridis",
             name="chance of agreement",
             colorbar=dict(
-                title=dict(text=f"P_AB<br><span style='font-size:11px'>white line: {level:g}</span>"), tickformat=".0%"
+                title=dict(text=f"chance<br><span style='font-size:11px'>white line: {level:g}</span>"),
+                tickformat=".0%",
             ),
-            hovertemplate=f"{data['name_x']} %{{x}}<br>{data['name_y']} %{{y}}<br>P_AB %{{z:.2f}}<extra></extra>",
+            hovertemplate=(
+                f"{_esc(_short(data['label_x'], 30))} %{{x}}<br>{_esc(_short(data['label_y'], 30))} %{{y}}<br>"
+                "chance of agreement %{z:.2f}<extra></extra>"
+            ),
         )
     )
     if xs.size > 1 and ys.size > 1:
@@ -131,7 +141,7 @@ def heatmap_figure(data: Mapping[str, Any]) -> go.Figure:
                 y=ys,
                 z=z,
                 showscale=False,
-                name=f"P_AB = {level:g}",
+                name=f"chance of agreement = {level:g}",
                 hoverinfo="skip",
                 showlegend=False,
                 contours=dict(
@@ -180,23 +190,25 @@ def heatmap_figure(data: Mapping[str, Any]) -> go.Figure:
         else f"it ranges from {_num(z.min())} to {_num(z.max())}"
     )
     summary = (
-        f"Chance of agreement over {xs.size} x {ys.size} strengths of {data['name_x']} and "
-        f"{data['name_y']}: {spread}, is at least {level:g} in "
+        f"Chance of agreement over {xs.size} x {ys.size} strengths of {data['label_x']} and "
+        f"{data['label_y']}: {spread}, is at least {level:g} in "
         f"{above} of {z.size} cells and there is no deal in {int((~agreed).sum())}{now}."
     )
     return _style(
         fig,
-        f"Chance of agreement over the strengths of {data['name_x']} and {data['name_y']}",
+        _esc(
+            f"Chance of agreement over the strengths of {_short(data['label_x'], 40)} and {_short(data['label_y'], 40)}"
+        ),
         summary,
-        f"strength of {data['label_x']}",
-        f"strength of {data['label_y']}",
+        _esc(f"strength of {_short(data['label_x'], 60)}"),
+        _esc(f"strength of {_short(data['label_y'], 60)}"),
     )
 
 
 def schelling_data(scenario, name: str, strengths: Sequence[float]) -> dict:
     """Outcome, chance of agreement and side A's expected value as one constituency's strength varies.
 
-    All strengths are solved as one batch (the "paradox of weakness" picture, model.md 1.2 and 6).
+    All strengths are solved as one batch (the "paradox of weakness" picture, casebook/front_matter/model.md §9).
 
     Parameters
     ----------
@@ -234,10 +246,12 @@ def schelling_data(scenario, name: str, strengths: Sequence[float]) -> dict:
         "disagreement_a": result.disagreement[:, 0].copy(),
         "reason": [str(r) for r in result.reason],
         "name": name,
-        "label": scenario.constituency(name).label or name,
+        "label": label_of(scenario.constituency(name)),
         "current": float(scenario.constituency(name).strength),
         "side_names": list(batch.side_names),
+        "side_labels": list(batch.side_labels),
         "issue": scenario.issues[0].name,
+        "issue_label": label_of(scenario.issues[0]),
     }
 
 
@@ -258,20 +272,21 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
     >>> from levelii_kit import canonical_scenario
     >>> fig = schelling_figure(schelling_data(canonical_scenario(), "A_hawk", [0, 1, 3]))
     >>> len(fig.data), fig.layout.title.text
-    (3, 'The Schelling curve: what the strength of A_hawk does')
+    (3, "The Schelling curve: what the strength of A's hawk does")
     """
     s = np.asarray(data["strengths"], dtype=float)
     agreed = np.asarray(data["agreed"], dtype=bool)
-    a = data["side_names"][0]
+    a = _side_phrase(data["side_labels"][0])
+    issue = data["issue_label"]
     fig = make_subplots(
         rows=3,
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.07,
         subplot_titles=(
-            f"outcome ({data['issue']})",
+            _esc(f"outcome ({_short(issue, 50)})"),
             "chance of agreement (both sides ratify)",
-            f"expected value of {a}'s leader",
+            _esc(f"expected value for the leader: {_short(a, 40)}"),
         ),
     )
     fig.add_trace(
@@ -295,7 +310,11 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
     )
     fig.add_trace(
         go.Scatter(
-            x=s, y=data["expected_a"], mode="lines+markers", name=f"E_{a}", line=dict(color=SIDE_COLOURS[0], width=2)
+            x=s,
+            y=data["expected_a"],
+            mode="lines+markers",
+            name="expected value",
+            line=dict(color=SIDE_COLOURS[0], width=2),
         ),
         row=3,
         col=1,
@@ -349,21 +368,21 @@ def schelling_figure(data: Mapping[str, Any]) -> go.Figure:
             )
         ],
     )
-    fig.update_yaxes(title_text=data["issue"], row=1, col=1)
-    fig.update_yaxes(title_text="P", range=[-0.03, 1.05], tickformat=".0%", row=2, col=1)
-    fig.update_yaxes(title_text=f"E_{a}", row=3, col=1)
-    fig.update_xaxes(title_text=f"strength of {data['label']}", row=3, col=1)
+    fig.update_yaxes(title_text="outcome", row=1, col=1)
+    fig.update_yaxes(title_text="chance", range=[-0.03, 1.05], tickformat=".0%", row=2, col=1)
+    fig.update_yaxes(title_text="expected value", row=3, col=1)
+    fig.update_xaxes(title_text=_esc(f"strength of {_short(data['label'], 60)}"), row=3, col=1)
     deals = np.flatnonzero(agreed[order])
     if deals.size:
         first, last = order[deals[0]], order[deals[-1]]
-        moves = f"the outcome moves from x = {_num(data['outcome'][first])} to x = {_num(data['outcome'][last])}"
+        moves = f"the outcome moves from {_num(data['outcome'][first])} to {_num(data['outcome'][last])} on {issue}"
     else:
         moves = "there is never a deal"
     lo, hi = order[0], order[-1]
     summary = (
-        f"As the strength of {data['name']} goes from {s[lo]:g} to {s[hi]:g}, {moves} "
+        f"As the strength of {data['label']} goes from {s[lo]:g} to {s[hi]:g}, {moves} "
         f"(no deal at {int((~agreed).sum())} of {s.size} strengths), the chance of agreement goes from "
-        f"{_num(data['p_ab'][lo])} to {_num(data['p_ab'][hi])} and {a}'s expected value from "
+        f"{_num(data['p_ab'][lo])} to {_num(data['p_ab'][hi])} and the expected value for the leader ({a}) from "
         f"{_num(data['expected_a'][lo], 3)} to {_num(data['expected_a'][hi], 3)}."
     )
-    return _style(fig, f"The Schelling curve: what the strength of {data['name']} does", summary)
+    return _style(fig, _esc(f"The Schelling curve: what the strength of {_short(data['label'], 60)} does"), summary)

@@ -13,8 +13,13 @@ from ._style import (
     _INK,
     SIDE_COLOURS,
     ZOPA_COLOUR,
+    _esc,
     _num,
+    _short,
+    _side_phrase,
     _style,
+    _tick,
+    _unique,
 )
 
 __all__ = ["waterfall_data", "waterfall_figure"]
@@ -69,9 +74,9 @@ def waterfall_data(ledger, measure: str = "probability") -> dict:
         before, after = float(res.expected[0, helper]), float(res.expected[-1, helper])
         paid = [(n, float(c)) for n, c, p in zip(names, ledger.costs, ledger.paid) if p and c > 0]
         labels = (
-            ["E without the moves"]
+            ["expected value without the moves"]
             + names
-            + ["E with the moves"]
+            + ["expected value with the moves"]
             + [f"cost: {n}" for n, _ in paid]
             + ["net, after costs"]
         )
@@ -96,6 +101,7 @@ def waterfall_data(ledger, measure: str = "probability") -> dict:
         "terms": np.array(terms, dtype=float),
         "measure": measure,
         "helper": res.batch.side_names[helper],
+        "helper_label": res.batch.side_labels[helper],
         "moves": names,
         "before": before,
         "after": after,
@@ -136,14 +142,16 @@ def waterfall_figure(data: Mapping[str, Any]) -> go.Figure:
     for v, meas in zip(values, data["measures"]):
         text.append(f"{v:+.{digits}f}" if meas == "relative" else f"{v:.{digits}f}")
     hover = []
-    for label, kind, v, lk_, tm in zip(data["labels"], data["kinds"], values, data["likelihood"], data["terms"]):
+    for label, kind, v, lk_, tm in zip(
+        (_esc(label) for label in data["labels"]), data["kinds"], values, data["likelihood"], data["terms"]
+    ):
         line = f"{label}: {v:+.4f}" if kind in ("move", "cost") else f"{label}: {v:.4f}"
         if gross and kind == "move":
             line += f"<br>likelihood effect {lk_:+.4f}, terms effect {tm:+.4f}"
         hover.append(line)
     fig = go.Figure(
         go.Waterfall(
-            x=list(data["labels"]),
+            x=_unique([_tick(label, 18) for label in data["labels"]]),
             y=values,
             measure=list(data["measures"]),
             text=text,
@@ -158,15 +166,15 @@ def waterfall_figure(data: Mapping[str, Any]) -> go.Figure:
             connector=dict(line=dict(color=_GREY, width=1, dash="dot")),
         )
     )
-    helper = data["helper"]
+    helper = _side_phrase(data["helper_label"])
     shares = "; ".join(f"{n} {v:+.{digits}f}" for n, v, k in zip(data["labels"], values, data["kinds"]) if k == "move")
     if gross:
-        title = f"The helper's ledger: {helper}'s expected value"
-        ytitle = f"expected value of {helper}'s leader"
+        title = _esc(f"The helper's ledger: expected value for the helper's leader ({_short(helper, 40)})")
+        ytitle = "expected value of the helper's leader"
         summary = (
-            f"The moves take {helper}'s expected value from {_num(data['before'], 3)} to "
+            f"The moves take the expected value for the helper's leader ({helper}) from {_num(data['before'], 3)} to "
             f"{_num(data['after'], 3)}, a gross gain of {_num(data['gross'], 3)} (the break-even price), "
-            f"cost {helper} {_num(data['cost'], 3)} and leave a net gain of {_num(data['net'], 3)}"
+            f"cost the helper {_num(data['cost'], 3)} and leave a net gain of {_num(data['net'], 3)}"
             + (f" (Shapley shares: {shares})." if shares else ".")
         )
         fig.add_annotation(
@@ -181,7 +189,7 @@ def waterfall_figure(data: Mapping[str, Any]) -> go.Figure:
             font=dict(size=13, color=_INK),
         )
     else:
-        title = f"The helper's ledger: chance of agreement ({helper} helping)"
+        title = _esc(f"The helper's ledger: chance of agreement ({_short(helper, 50)} helping)")
         ytitle = "chance of agreement"
         summary = (
             f"The moves take the chance of agreement from {_num(data['probability_before'])} to "

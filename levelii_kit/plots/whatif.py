@@ -61,9 +61,9 @@ def whatif_data(
     --------
     >>> from levelii_kit import load_case
     >>> d = whatif_data(load_case("two_level_basics"), "B_hawk", [0, 3],
-    ...                 {"no help": [], "B's hawks hold a veto": ["their_hawk_veto"]})
+    ...                 {"B's hawks hold a veto": [], "...and A mollifies them": ["mollify_their_hawk"]})
     >>> d["outcome"][..., 0].round(6).tolist(), d["chance"].tolist()
-    ([[0.5, 0.55], [0.55, 0.55]], [[1.0, 1.0], [1.0, 1.0]])
+    ([[0.55, 0.55], [0.5, 0.5]], [[1.0, 1.0], [1.0, 1.0]])
     """
     case = _case_of(case_or_chapter)
     params = getattr(case_or_chapter, "params", None)
@@ -77,7 +77,10 @@ def whatif_data(
         raise ValueError(f"strengths of {name!r} must be finite and >= 0")
     defaults = [m.id for m in case.moves if m.default]
     if move_sets is None:
-        move_sets = {"no help": [], "all helping moves": [m.id for m in case.moves if not m.default]}
+        move_sets = {
+            "no help": [],
+            "all helping moves": [m.id for m in case.moves if not m.default and m.role == "help"],
+        }
     if not move_sets:
         raise ValueError("give at least one move set")
     labels = [str(k) for k in move_sets]

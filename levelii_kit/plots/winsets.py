@@ -11,12 +11,13 @@ import plotly.graph_objects as go
 from .. import _grid
 from .. import solver as _solver
 from .. import winset as _winset
-from ..scenario import as_batch
+from ..scenario import as_batch, label_of
 from ._style import (
     _GREY,
     _INK,
     SIDE_COLOURS,
     ZOPA_COLOUR,
+    _esc,
     _evaluation,
     _intervals_text,
     _issue_axis,
@@ -26,7 +27,10 @@ from ._style import (
     _num,
     _one_issue,
     _scenario_of,
+    _short,
+    _side_phrase,
     _style,
+    _unique,
 )
 
 __all__ = ["winset_data", "winset_figure", "ratification_curve_data", "ratification_curve_figure"]
@@ -37,7 +41,8 @@ def winset_data(scenario) -> dict:
 
     Each constituency's crisp acceptable interval is :math:`[\\theta_i - r_i, \\theta_i + r_i]` with
     :math:`r_i = (\\rho_i^\\gamma + \\sum_m z_m v_{im} + e_i \\pi_i - h_i)^{1/\\gamma} / \\sqrt{\\sigma_i}`
-    (tolerance, forced terms, payments, threat; model.md 3.4), clipped to the issue's range; it is empty
+    (tolerance, forced terms, payments, threat; casebook/front_matter/model.md §2), clipped to the issue's range; it
+    is empty
     (NaN) when the radius is negative or the interval misses the range. The win-sets and the ZOPA come from
     :func:`~levelii_kit.winset.win_set` and :func:`~levelii_kit.winset.zopa` at the scenario's confidence,
     with the forced terms only; the outcome from one solve.
@@ -105,14 +110,16 @@ def winset_data(scenario) -> dict:
         "low": low,
         "high": high,
         "side_names": list(batch.side_names),
+        "side_labels": list(batch.side_labels),
         "leaders": [batch.names[k] for k in leaders],
+        "leader_labels": [batch.labels[k] for k in leaders],
         "leader_ideal": theta[leaders].copy(),
         "win_sets": sides,
         "zopa": _winset.zopa(batch).intervals_of(0),
         "confidence": float(batch.confidence),
         "range": (lo_r, hi_r),
         "issue": issue.name,
-        "issue_title": issue.label or issue.name,
+        "issue_title": label_of(issue),
         "issue_ends": _issue_ends(issue),
         "status_quo": float(scenario.status_quo[0]) if scenario.status_quo is not None else float("nan"),
         "agreed": agreed,
@@ -144,22 +151,23 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
     >>> from levelii_kit import canonical_scenario
     >>> fig = winset_figure(winset_data(canonical_scenario()))
     >>> len(fig.data), fig.layout.title.text
-    (7, 'Win-sets and the ZOPA on x')
+    (7, 'Win-sets and the ZOPA on the single issue')
     """
     side = np.asarray(data["side"])
-    names = list(data["names"])
+    names = [_esc(label) for label in _unique(data["labels"])]
     low = np.asarray(data["low"], dtype=float)
     high = np.asarray(data["high"], dtype=float)
     strength = np.asarray(data["strength"], dtype=float)
     seated = np.asarray(data["seated"], dtype=bool)
     blocking = np.asarray(data["blocking"], dtype=float)
-    sides = list(data["side_names"])
+    sides = [_side_phrase(label) for label in data["side_labels"]]
+    issue = data["issue_title"]
     lo_r, hi_r = data["range"]
     biggest = strength.max() if strength.size and strength.max() > 0 else 1.0
-    rows_ws = [f"win-set of {s}" for s in sides]
+    rows_ws = [f"win-set: {_esc(_short(s, 24))}" for s in sides]
     row_zopa = "ZOPA"
     categories = names + rows_ws + [row_zopa]
-    ticktext = [n + ("" if np.isfinite(low[i]) else " (accepts nothing)") for i, n in enumerate(names)]
+    ticktext = [_short(n, 40) + ("" if np.isfinite(low[i]) else " (accepts nothing)") for i, n in enumerate(names)]
     ticktext += [r + ("" if data["win_sets"][s] else " (empty)") for s, r in enumerate(rows_ws)]
     ticktext += [row_zopa + ("" if data["zopa"] else " (empty)")]
     fig = go.Figure()
@@ -171,7 +179,7 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[high[i] - low[i] for i in idx],
                 base=[low[i] for i in idx],
                 orientation="h",
-                name=f"acceptable to side {sides[s]}'s constituencies",
+                name=f"acceptable to constituencies: {_esc(sides[s])}",
                 width=[0.15 + 0.7 * max(strength[i], 0) / biggest for i in idx],
                 marker=dict(
                     color=SIDE_COLOURS[s],
@@ -196,10 +204,10 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[b - a for a, b in ivs],
                 base=[a for a, _ in ivs],
                 orientation="h",
-                name=f"win-set of {sides[s]}: {_intervals_text(ivs)}",
+                name=f"win-set, {_esc(sides[s])}: {_intervals_text(ivs)}",
                 width=0.7,
                 marker=dict(color=SIDE_COLOURS[s], pattern=dict(shape="."), line=dict(color=_INK, width=1)),
-                hovertext=[f"win-set of {sides[s]}: [{a:.3f}, {b:.3f}]" for a, b in ivs],
+                hovertext=[f"win-set, {_esc(sides[s])}: [{a:.3f}, {b:.3f}]" for a, b in ivs],
                 hoverinfo="text",
             )
         )
@@ -220,11 +228,11 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
     fig.add_trace(
         go.Scatter(
             x=list(data["leader_ideal"]),
-            y=list(data["leaders"]),
+            y=[names[list(data["names"]).index(n)] for n in data["leaders"]],
             mode="markers",
             name="leaders' ideal points",
             marker=dict(symbol="star", size=16, color="white", line=dict(color=_INK, width=2)),
-            hovertext=[f"{n}'s ideal: {v:.3f}" for n, v in zip(data["leaders"], data["leader_ideal"])],
+            hovertext=[f"{_esc(n)}'s ideal: {v:.3f}" for n, v in zip(data["leader_labels"], data["leader_ideal"])],
             hoverinfo="text",
         )
     )
@@ -250,7 +258,7 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[data["outcome"]] * 2,
                 y=[categories[0], categories[-1]],
                 mode="lines",
-                name=f"outcome {data['issue']} = {_num(data['outcome'])}",
+                name=f"outcome: {_esc(issue)} = {_num(data['outcome'])}",
                 line=dict(color=_INK, width=3, dash="dash"),
                 hoverinfo="name",
             )
@@ -277,17 +285,18 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
     ws = data["win_sets"]
     if data["agreed"]:
         end = (
-            f"the outcome is {data['issue']} = {_num(data['outcome'])} with a chance of agreement of "
+            f"the outcome is {issue} = {_num(data['outcome'])} with a chance of agreement of "
             f"{_num(data['probability'])}"
         )
     else:
         end = f"there is no deal ({data['reason']})"
     summary = (
-        f"Crisp acceptable intervals on {data['issue']}: side {sides[0]}'s win-set is "
-        f"{_intervals_text(ws[0])}, side {sides[1]}'s is {_intervals_text(ws[1])}, the ZOPA is "
+        f"Crisp acceptable intervals on {issue}: the win-set is {_intervals_text(ws[0])} for {sides[0]} "
+        f"and {_intervals_text(ws[1])} for {sides[1]}, the ZOPA is "
         f"{_intervals_text(zopa)} and {end}."
     )
-    return _style(fig, f"Win-sets and the ZOPA on {data['issue']}", summary, _issue_axis(data), "constituency or set")
+    title = f"Win-sets and the ZOPA on {_esc(_short(issue, 60))}"
+    return _style(fig, title, summary, _issue_axis(data), "constituency or set")
 
 
 def ratification_curve_data(scenario, points: int = 201) -> dict:
@@ -361,8 +370,9 @@ def ratification_curve_data(scenario, points: int = 201) -> dict:
         "best_x": float(x[best]),
         "best_probability": float(p_ab[best]),
         "side_names": list(batch.side_names),
+        "side_labels": list(batch.side_labels),
         "issue": issue.name,
-        "issue_title": issue.label or issue.name,
+        "issue_title": label_of(issue),
         "issue_ends": _issue_ends(issue),
         "agreed": agreed,
         "outcome": float(result.point[0, 0]) if agreed else float("nan"),
@@ -387,26 +397,34 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
     >>> from levelii_kit import canonical_scenario
     >>> fig = ratification_curve_figure(ratification_curve_data(canonical_scenario()))
     >>> [t.name for t in fig.data][:3]
-    ['P(A ratifies)', 'P(B ratifies)', 'P(both ratify)']
+    ['chance that Side A ratifies', 'chance that Side B ratifies', 'chance that both ratify']
     """
-    a, b = data["side_names"]
+    a, b = (_side_phrase(label) for label in data["side_labels"])
     x = np.asarray(data["x"], dtype=float)
     c = data["confidence"]
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=x, y=data["p_a"], mode="lines", name=f"P({a} ratifies)", line=dict(color=SIDE_COLOURS[0], width=2))
+        go.Scatter(
+            x=x,
+            y=data["p_a"],
+            mode="lines",
+            name=f"chance that {_esc(a)} ratifies",
+            line=dict(color=SIDE_COLOURS[0], width=2),
+        )
     )
     fig.add_trace(
         go.Scatter(
             x=x,
             y=data["p_b"],
             mode="lines",
-            name=f"P({b} ratifies)",
+            name=f"chance that {_esc(b)} ratifies",
             line=dict(color=SIDE_COLOURS[1], width=2, dash="dash"),
         )
     )
     fig.add_trace(
-        go.Scatter(x=x, y=data["p_ab"], mode="lines", name="P(both ratify)", line=dict(color=ZOPA_COLOUR, width=4))
+        go.Scatter(
+            x=x, y=data["p_ab"], mode="lines", name="chance that both ratify", line=dict(color=ZOPA_COLOUR, width=4)
+        )
     )
     shapes = [
         dict(
@@ -433,7 +451,7 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
                 x=[data["outcome"]] * 2,
                 y=[0, 1],
                 mode="lines",
-                name=f"outcome {data['issue']} = {_num(data['outcome'])}",
+                name=f"outcome: {_esc(data['issue_title'])} = {_num(data['outcome'])}",
                 line=dict(color=_INK, width=2, dash="dashdot"),
             )
         )
@@ -455,7 +473,7 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
     _legend_below(fig, 500, bottom=150, gap=85)
     fig.update_yaxes(range=[-0.02, 1.05])
     where = f"on {_intervals_text(data['regions'])}" if data["regions"] else "nowhere"
-    issue = data["issue"]
+    issue = data["issue_title"]
     end = (
         f"the outcome is {issue} = {_num(data['outcome'])} with a chance of agreement of {_num(data['probability'])}"
         if data["agreed"]
@@ -466,6 +484,5 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
         f"{where} and peaks at {_num(data['best_probability'])} at {issue} = {_num(data['best_x'])}; "
         f"{end}."
     )
-    return _style(
-        fig, f"Chance of ratification along {data['issue']}", summary, _issue_axis(data), "probability of ratification"
-    )
+    title = f"Chance of ratification along {_esc(_short(issue, 60))}"
+    return _style(fig, title, summary, _issue_axis(data), "probability of ratification")
