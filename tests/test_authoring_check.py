@@ -317,15 +317,13 @@ def test_help_that_lowers_the_helpers_expected_value(case):
 
 
 def test_harmful_move_in_the_default_help(case):
-    role = "\n    role: harm" if "role" in lk.CaseMove.__dataclass_fields__ else ""
     gloat = (
-        "  - id: gloat\n    type: Inflame\n    label: Gloat\n    actor: our_side\n    target: their_hardliners\n"
-        f"    amount: 0.1\n    cost: 0.01{role}\n    happened: A victory lap.\n    sources: [sebenius2013]\n"
+        "  - id: gloat\n    type: Inflame\n    role: harm\n    label: Gloat\n    actor: our_side\n"
+        "    target: their_hardliners\n    amount: 0.1\n    cost: 0.01\n    happened: A victory lap.\n"
+        "    sources: [sebenius2013]\n"
     )
     edit_yaml(case, "\nteaching:\n", "\n" + gloat + "\nteaching:\n")
-    (case / "my_case.ipynb").unlink()
-    new_case("my_case", root=case.parent, notebook_only=True)  # its parameters cell leaves the gloat out
-    assert not [w for w in warnings(case) if "harmful" in w]
+    assert not [w for w in warnings(case) if "harmful" in w]  # moves = None leaves a `role: harm` move out
     edit_notebook(
         case,
         lambda nb: cell(nb, "parameters").update(

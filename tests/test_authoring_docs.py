@@ -76,7 +76,11 @@ def test_the_page_is_in_the_instructor_edition_only():
     assert "writing-a-chapter" not in [p.name for p in book.for_edition("student").front_matter]
     assert "writing-a-chapter" in [p.name for p in book.for_edition("instructor").front_matter]
     # the other front matter pages stay in both editions
-    assert [p.name for p in book.for_edition("student").front_matter] == ["how-to-use-in-class", "self-study-guide"]
+    assert [p.name for p in book.for_edition("student").front_matter] == [
+        "how-to-use-in-class",
+        "self-study-guide",
+        "model",
+    ]
 
 
 def test_the_readme_links_the_page():

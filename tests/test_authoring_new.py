@@ -182,8 +182,11 @@ def test_the_generated_notebook_is_the_standard_chapter(made):
     names = {t.id for node in ast.parse(params.source).body for t in node.targets}
     assert names == set(PARAMETER_NAMES)
     assert 'lk.chapter.setup("my_case", strengths=strengths, moves=moves, seed=seed)' in nb.cells[4].source
-    assert any("SOLUTION-MARKER-my_case" in c.source for c in tagged("solution"))
-    assert any("INSTRUCTOR-MARKER-my_case" in c.source for c in tagged("instructor"))
+    assert any("### Solutions" in c.source for c in tagged("solution"))
+    assert any("lk.exercises.solution(case, ex)" in c.source for c in tagged("solution"))
+    assert any("### Instructor notes" in c.source for c in tagged("instructor"))
+    assert any("show_instructor_notes(case)" in c.source for c in tagged("instructor"))
+    assert not any("MARKER" in c.source for c in nb.cells)  # no test strings in content (tests/test_chapters.py)
     assert any("explorer(ch)" in c.source for c in tagged("live-only"))
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     for call in ("actor_map_figure", "winset_figure", "support_figure", "waterfall_figure", "whatif_figure"):
@@ -204,17 +207,25 @@ def test_the_generated_notebook_is_the_standard_chapter(made):
 def test_harmful_moves_stay_out_of_the_generated_default_help(root):
     new_case("my_case", root=root)
     case_file = root / "my_case" / "case.yaml"
-    role = "\n    role: harm" if "role" in lk.CaseMove.__dataclass_fields__ else ""
     gloat = (
-        "  - id: gloat\n    type: Inflame\n    label: Gloat\n    actor: our_side\n    target: their_hardliners\n"
-        f"    amount: 0.1\n    cost: 0.01{role}\n    happened: A victory lap.\n    sources: [sebenius2013]\n"
+        "  - id: gloat\n    type: Inflame\n    role: harm\n    label: Gloat\n    actor: our_side\n"
+        "    target: their_hardliners\n    amount: 0.1\n    cost: 0.01\n    happened: A victory lap.\n"
+        "    sources: [sebenius2013]\n"
     )
-    text = case_file.read_text().replace("\nteaching:\n", "\n" + gloat + "\nteaching:\n")
-    case_file.write_text(text)
-    nb = chapter_notebook(lk.load_case(case_file))
+    case_file.write_text(case_file.read_text().replace("\nteaching:\n", "\n" + gloat + "\nteaching:\n"))
+    case = lk.load_case(case_file)
+    nb = chapter_notebook(case)
     (params,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     values = {t.id: ast.literal_eval(node.value) for node in ast.parse(params.source).body for t in node.targets}
-    assert values["moves"] == ["time_the_signing", "calm_the_hardliners", "offer_assurance", "engage_directly"]
+    assert values["moves"] is None
+    assert lk.chapter.check_parameters(case).moves == (
+        "time_the_signing",
+        "calm_the_hardliners",
+        "offer_assurance",
+        "engage_directly",
+    )
+    whatif = next(c.source for c in nb.cells if "whatif_data" in c.source)
+    assert "gloat" not in whatif
 
 
 @pytest.mark.notebook
@@ -227,8 +238,9 @@ def test_the_new_chapter_builds(tmp_path):
     assert "[1/1] my_case ... ok" in proc.stdout
     student = (tmp_path / "casebook" / "student" / "my_case.html").read_text()
     instructor = (tmp_path / "casebook" / "instructor" / "my_case.html").read_text()
-    assert "SOLUTION-MARKER-my_case" in instructor and "INSTRUCTOR-MARKER-my_case" in instructor
-    assert "SOLUTION-MARKER" not in student and "INSTRUCTOR-MARKER" not in student
+    for text in ("The model answers, with the reasoning the checker uses", "Run the chapter live with"):
+        assert text in instructor and text not in student
+    assert "offer_assurance lifts the chance of agreement to 100%" in instructor  # the solution cell's output
     assert "A new chapter" in (tmp_path / "casebook" / "student" / "index.html").read_text()
     assert student.count('cb-plot"') == 8  # actor map, win-sets, support, 2 waterfalls, what-if, 2 sweeps
     assert "Traceback" not in student and "Error" not in student

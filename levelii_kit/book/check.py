@@ -515,9 +515,6 @@ def strip_notebook(path: Path | str) -> bool:
 def is_harmful(move: CaseMove) -> bool:
     """Whether a case's move is marked harmful: ``role: harm`` in the case file.
 
-    Until the case-file schema has a ``role`` field, an ``Inflame`` move (an inflaming statement, the one
-    intervention type that can only hurt) counts as harmful.
-
     Parameters
     ----------
     move : CaseMove
@@ -526,10 +523,7 @@ def is_harmful(move: CaseMove) -> bool:
     -------
     bool
     """
-    role = getattr(move, "role", None)
-    if role is not None:
-        return role == "harm"
-    return type(move.move).__name__ == "Inflame"
+    return getattr(move, "role", "help") == "harm"
 
 
 def story_warnings(case: Case, parameters: Mapping[str, Any] | None = None, name: str | None = None) -> list[Finding]:
@@ -604,8 +598,8 @@ def story_warnings(case: Case, parameters: Mapping[str, Any] | None = None, name
     if harmful:
         warn(
             "parameters cell: moves",
-            f"the chapter's default help includes the harmful move(s) {', '.join(harmful)}; list only helping moves "
-            "in `moves` (or mark them `role: harm` so that moves = None leaves them out)",
+            f"the chapter's default help includes the harmful move(s) {', '.join(harmful)} (role: harm); list only "
+            "helping moves in `moves`, or write moves = None (every `role: help` move)",
         )
 
     helpers = [case.move(m).move for m in params.moves]
@@ -632,10 +626,11 @@ def story_warnings(case: Case, parameters: Mapping[str, Any] | None = None, name
             continue
         given = set(ex.get("given") or ())
         helper = case.scenario.sides[0].name
-        free = [
+        free = [  # the exercise's choices (levelii_kit.exercises): not default, not context, not given
             m.id
             for m in case.moves
             if not m.default
+            and getattr(m, "role", "help") != "context"
             and m.id not in given
             and not (m.move.cost > 0 and (ex.get("costs", "all") == "all" or m.move.actor == helper))
         ]

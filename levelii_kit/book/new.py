@@ -61,17 +61,28 @@ summary: >-
   the deal, and what the helper did about the other side's internal barriers.
 categories_shown: [process form, statements, at the table, direct action]   # the families of moves shown
 
-sources:   # every fact, constituency and move cites one or more of these ids
+sources:   # every fact, constituency and move cites one or more of these ids; one id means one work in every case
   - id: sebenius2013
-    citation: "Sebenius, J. K. (2013). Level Two Negotiations: Helping the Other Side Meet Its 'Behind-the-Table' Challenges. Negotiation Journal 29(1): 7-21."
+    author: "Sebenius, J. K."
+    title: "Level Two Negotiations: Helping the Other Side Meet Its 'Behind-the-Table' Challenges"
+    year: 2013
+    container: "Negotiation Journal 29(1)"
+    pages: "7-21"
     url: "https://direct.mit.edu/ngtn/article/29/1/7/121792/Level-Two-Negotiations-Helping-the-Other-Side-Meet"
   - id: putnam1988
-    citation: "Putnam, R. D. (1988). Diplomacy and Domestic Politics: The Logic of Two-Level Games. International Organization 42(3): 427-460."
+    author: "Putnam, R. D."
+    title: "Diplomacy and Domestic Politics: The Logic of Two-Level Games"
+    year: 1988
+    container: "International Organization 42(3)"
+    pages: "427-460"
     url: "https://www.cambridge.org/core/journals/international-organization/article/abs/diplomacy-and-domestic-politics-the-logic-of-twolevel-games/B2E11FB757C4465C4097015BD421035F"
-  # Add the case's own sources, e.g.
+  # Add the case's own sources: author, title and year (the citation is composed from them), e.g.
   # - id: smith1999
-  #   citation: "Smith, A. (1999). Title of the book or article. Publisher, or Journal 1(2): 3-45."
-  #   url: "https://..."   # optional: the publisher's, archive's or library's own address
+  #   author: "Smith, A."
+  #   title: "Title of the book or article"
+  #   year: 1999
+  #   publisher: "A Press"          # or container: "Journal 1(2)" and pages: "3-45"
+  #   url: "https://..."            # optional: the publisher's, archive's or library's own address
 
 facts:   # sourced claims, in your own words; `status` is required on every fact
   - id: f_frame
@@ -89,7 +100,7 @@ timeline:   # dated entries, each pointing to a fact
 
 issues:   # one issue (or two), on [0, 1]
   - name: deal
-    label: "TODO: what the negotiation was about"
+    label: "the deal"   # shown in figures ("Chance of ratification along the deal"): say what the issue is
     low_label: "TODO: what 0 means (the helper's preferred end)"
     high_label: "TODO: what 1 means (the other side's preferred end)"
 
@@ -151,8 +162,13 @@ terms:   # add-on terms a deal may include
     note: "TODO: what the term was and why it is worth this much (a teaching assumption)."
 
 interventions:   # the moves, one per family here; delete the ones your case does not have. Applied in this order.
+  # role: help    a helping move the helper chooses (the chapter's default help: every help move not `default`)
+  # role: context something that happens to the situation (e.g. their hardliners win a veto); with `default: true`
+  #               it is already on in the chapter's baseline
+  # role: harm    a move that hurts (a gloat, an inflaming statement): for "what not to do" counterfactuals
   - id: time_the_signing
     type: Timing           # process form: the threat and receptivity that apply at the chosen moment
+    role: help
     label: "Choose the moment"
     actor: our_side        # who makes the move and pays its cost
     target: their_hardliners
@@ -162,6 +178,7 @@ interventions:   # the moves, one per family here; delete the ones your case doe
     sources: [sebenius2013]
   - id: calm_the_hardliners
     type: Mollify          # statements: their threat falls by receptivity x amount
+    role: help
     label: "A statement that calms them"
     actor: our_side
     target: their_hardliners
@@ -171,6 +188,7 @@ interventions:   # the moves, one per family here; delete the ones your case doe
     sources: [sebenius2013]
   - id: offer_assurance
     type: OfferTerm        # at the table: puts a term on the table (force: true writes it into every deal)
+    role: help
     label: "Offer the assurance"
     actor: our_side
     term: assurance
@@ -180,6 +198,7 @@ interventions:   # the moves, one per family here; delete the ones your case doe
     sources: [sebenius2013]
   - id: engage_directly
     type: Engage           # direct action: moves their ideal towards ours (shift) and cuts their threat
+    role: help
     label: "Engage them directly"
     actor: our_side
     target: their_hardliners
@@ -430,18 +449,9 @@ def chapter_notebook(case: Case) -> nbformat.NotebookNode:
     nbformat.NotebookNode
     """
     from ..chapter import check_parameters, escape
-    from .check import is_harmful
 
     slug = case.slug
-    harmful = [m.id for m in case.moves if not m.default and is_harmful(m)]
-    helpers = [m.id for m in case.moves if not m.default and not is_harmful(m)]
-    default_help = check_parameters(case).moves
-    moves_literal = "None" if list(default_help) == helpers else repr(helpers)
-    moves_comment = (
-        "# None: every helping move; or a list of move ids"
-        if moves_literal == "None"
-        else "# the helping moves (not the harmful " + ", ".join(harmful) + "); or None for all"
-    )
+    helpers = list(check_parameters(case).moves)  # moves = None: role help, not default (never harm or context)
     example_move = helpers[0] if helpers else None
     roles = _roles(case, helpers)
     on_timeline = {fact for _, fact in case.timeline}
@@ -472,7 +482,7 @@ The next cell holds the chapter's parameters. Change them here, or from the comm
         _code(
             f"""
 strengths = {{}}   # constituency name -> strength, e.g. {{"{roles["blocker"]}": 2.0}}
-moves = {moves_literal}   {moves_comment}
+moves = None     # None: every helping move (role: help); or a list of move ids
 seed = 2026      # the only source of randomness
 """,
             ("parameters",),
@@ -587,7 +597,7 @@ slider and buttons were computed by the model when the book was built.
     ]
     sets = {"no help": []}
     sets.update({m: [m] for m in helpers[:4]})
-    sets["all the help"] = list(default_help)
+    sets["all the help"] = list(helpers)
     sets_text = ",\n     ".join(f"{k!r}: {v!r}" for k, v in sets.items())
     cells += [
         _code(
@@ -643,10 +653,10 @@ Each exercise has a checker that explains what is right or wrong. Replace the an
     ids = ", ".join(repr(ex["id"]) for ex in checked) + ("," if len(checked) == 1 else "")
     cells += [
         _md(
-            f"""
+            """
 ### Solutions
 
-SOLUTION-MARKER-{slug}. The model answers, with the reasoning the checker uses.
+The model answers, with the reasoning the checker uses.
 """,
             ("solution",),
         ),
@@ -658,7 +668,7 @@ SOLUTION-MARKER-{slug}. The model answers, with the reasoning the checker uses.
             f"""
 ### Instructor notes
 
-INSTRUCTOR-MARKER-{slug}. Run the chapter live with `levelii present {slug}`.
+Run the chapter live with `levelii present {slug}`.
 
 <!-- TODO: how to run the session with this chapter; the notes below come from the case file. -->
 """,
