@@ -174,6 +174,7 @@ def cmd_run(args) -> int:
         raise UserError(f"case {case.slug!r} has no chapter notebook ({notebook} is missing)")
     params = _parse_parameters(args.parameter)
     check_parameters(case, **params)  # a ParameterError is reported in one line by main
+    _refuse_a_broken_notebook(notebook, case)
     out = Path(args.output) if args.output else Path("build") / "run" / f"{case.slug}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     from papermill.exceptions import PapermillExecutionError
@@ -186,6 +187,18 @@ def cmd_run(args) -> int:
         raise UserError(f"chapter {case.slug} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
     print(out)
     return 0
+
+
+def _refuse_a_broken_notebook(notebook: Path, case) -> None:
+    """Stop `levelii run` before a kernel starts on what `levelii check` calls an error in the notebook (a
+    mistyped ``parameters`` tag would otherwise run the chapter with its defaults and exit 0); saved outputs are
+    no reason to refuse a run."""
+    from .book.check import check_notebook
+
+    problems = [f for f in check_notebook(notebook, case.slug, case) if f.is_error and "carry outputs" not in f.message]
+    if problems:
+        more = f" (and {len(problems) - 1} more: run `levelii check {notebook.parent}`)" if len(problems) > 1 else ""
+        raise UserError(f"{problems[0]}{more}")
 
 
 def cmd_present(args) -> int:

@@ -378,3 +378,13 @@ def test_strip_command(case, capsys):
     assert capsys.readouterr().out.split() == ["clean", str(path)]
     assert main(["strip", str(case / "nothing.ipynb")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_levelii_run_refuses_a_mistyped_parameters_tag(case, monkeypatch, capsys):
+    """The trial's mistake 4: `levelii run -p moves ...` used to exit 0 with the default moves."""
+    edit_notebook(case, lambda nb: cell(nb, "parameters").metadata.update(tags=["paramters"]))
+    monkeypatch.setenv("LEVELII_CASES", str(case.parent))
+    assert main(["run", "my_case", "-p", "moves", "[calm_the_hardliners]"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unknown tag 'paramters'; did you mean 'parameters'?" in err[0]
+    assert "(and 1 more: run `levelii check" in err[0]
