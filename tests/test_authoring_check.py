@@ -1,6 +1,6 @@
-"""`levelii check` over the whole case folder: each mistake of the authoring trial
-(shared/research/authoring-trial.md) and each gap of issue 10 fails with a message naming the thing; story
-warnings print but pass; `levelii strip` clears what the check refuses."""
+"""`levelii check` over the whole case folder: each mistake of the authoring trial (an instructor adding a case
+from the README alone; issue 10) and each gap of issue 10 fails with a message naming the thing; story warnings
+print but pass; `levelii strip` clears what the check refuses."""
 
 from __future__ import annotations
 

@@ -133,7 +133,8 @@ def build_casebook(
         pages_cached = 0
         with _PageRenderer(jobs) as renderer:
             index = {c.slug: i for i, c in enumerate(chapters)}
-            previous: set[str] = set()
+            # chapters whose executed notebook is the previous build's: their page key is the notebook's content
+            previous = {slug for slug, notebook in others.items() if notebook.parent == out / "executed"}
             fresh: list[tuple[str, str, str]] = []  # (slug, edition, page key) of the pages rendered now
             templates = tree_digest(Path(book.casebook_dir) / "templates") if store else ""
 
@@ -154,7 +155,6 @@ def build_casebook(
                         render.render_chapter_page, chapters, index[slug], notebook, edition, tmp / edition, book
                     )
 
-            previous = {slug for slug, notebook in others.items() if notebook.parent == out / "executed"}
             for slug, notebook in others.items():
                 target = tmp / "executed" / f"{slug}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 :func:`new_case` writes ``cases/<slug>/case.yaml`` from :data:`CASE_TEMPLATE` (every field valid, every piece of
 prose a ``TODO`` that ``levelii check`` reports until it is replaced, numbers that tell the standard story: no
 deal until a helping move answers the other side's hardliners) and ``cases/<slug>/<slug>.ipynb`` from
-:func:`chapter_notebook`, the standard chapter of the design (DESIGN.md, "Notebooks"), generated from the case
+:func:`chapter_notebook`, the standard chapter of the design (its section "Notebooks"), generated from the case
 file: every section, figure, exercise, solution and instructor cell is in place before the author writes a
 word of prose. It refuses to overwrite anything.
 """
@@ -429,7 +429,7 @@ def _roles(case: Case, helpers: list[str]) -> dict[str, Any]:
 
 
 def chapter_notebook(case: Case) -> nbformat.NotebookNode:
-    """The standard chapter of a case (DESIGN.md, "Notebooks"), generated from its case file.
+    """The standard chapter of a case (the design's section "Notebooks"), generated from its case file.
 
     The notebook follows the design's order: title and summary; the parameters cell; the story (timeline,
     facts); who sits at the table (actor map); the baseline (win-sets and the ZOPA for a one-issue case,
