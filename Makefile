@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: setup test lint format casebook lab bench clean browser-tools
+.PHONY: setup test lint format casebook pdf lab bench clean browser-tools js-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ $(AXE):
 
 browser-tools: /usr/bin/chromium $(AXE)
 
+# ---- the reader's casebook: JavaScript vendored into the site (casebook/package.json, from the npm registry) ----
+# plotly.js (for a partial bundle built at build time), MiniSearch (offline search) and esbuild. Without npm the
+# build falls back to the full plotly.min.js from the Python package and indexes search in the browser.
+JS_DEPS := casebook/node_modules/.package-lock.json
+$(JS_DEPS): casebook/package.json casebook/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix casebook >/dev/null && touch $@; \
+	else echo "npm not found: the casebook will ship plotly's full bundle and build its search index in the browser"; fi
+
+js-deps: $(JS_DEPS)
+
 # The gate before the tests: formatting, lint, the architecture's contracts, docstrings on every public name.
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check --quiet .
@@ -41,17 +51,21 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(STAMP) browser-tools lint
+test: $(STAMP) browser-tools js-deps lint
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider
 
-casebook: $(STAMP)
+casebook: $(STAMP) js-deps
 	$(VENV)/bin/levelii build --jobs $(JOBS)
+
+# Both editions as one PDF each (build/casebook/<edition>/casebook-<edition>.pdf), beside the HTML casebook.
+pdf: $(STAMP) js-deps browser-tools
+	$(VENV)/bin/levelii build --pdf --jobs $(JOBS)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab cases/
 
-bench: $(STAMP)
-	$(PY) benchmarks/run.py --casebook
+bench: $(STAMP) js-deps browser-tools
+	$(PY) benchmarks/run.py --casebook --reader
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -104,6 +104,7 @@ def main(argv=None):
     parser.add_argument(
         "--rebuild", action="store_true", help="only the build cache: full, unchanged and one-case-edited rebuilds"
     )
+    parser.add_argument("--reader", action="store_true", help="also time page paint, figure drawing and the PDF build")
     args = parser.parse_args(argv)
     if args.rebuild:
         import bench_rebuild
@@ -130,6 +131,10 @@ def main(argv=None):
 
         bench_casebook.main()
         bench_rebuild.main()
+    if args.reader:
+        import bench_reader
+
+        bench_reader.main()
     return 0
 
 

@@ -218,16 +218,27 @@ def cmd_build(args) -> int:
     editions = ("student", "instructor") if args.edition == "both" else (args.edition,)
     if args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    # ---- the reader's options (issue 11): PDFs and JupyterHub launch links ----
+    from .book.launch import load_launch_config
+    from .book.toc import default_casebook_dir
+
+    launch = load_launch_config(default_casebook_dir(), hub=args.hub, repo=args.repo, branch=args.branch)
     index = build_casebook(
         out=Path(args.out),
         editions=editions,
         jobs=args.jobs,
+        pdf=args.pdf,
+        launch=launch,
+        # ---- the author's options (issue 10): one chapter, the cache ----
         cases_dir=Path(args.cases) if args.cases else Path("cases"),
         only=args.only,
         cache=not args.no_cache,
         cache_dir=args.cache_dir,
     )
     print(index)
+    if args.pdf:
+        for edition in editions:
+            print(Path(args.out) / edition / f"casebook-{edition}.pdf")
     return 0
 
 
@@ -376,6 +387,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", choices=("student", "instructor", "both"), default="both")
     p.add_argument("--out", default="build/casebook", help="output folder (default build/casebook)")
     p.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
+    # ---- the reader's options (issue 11) ----
+    p.add_argument(
+        "--pdf", action="store_true", help="also print each edition as one PDF (OUT/EDITION/casebook-EDITION.pdf)"
+    )
+    p.add_argument(
+        "--hub", metavar="URL", help="JupyterHub for the chapters' Launch links (overrides casebook/book.yaml)"
+    )
+    p.add_argument("--repo", metavar="URL", help="git repository the hub clones for the Launch links")
+    p.add_argument("--branch", metavar="NAME", help="its branch (default: book.yaml's, else main)")
+    # ---- the author's options (issue 10) ----
     p.add_argument(
         "--only",
         action="append",

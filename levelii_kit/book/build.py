@@ -11,6 +11,12 @@ Building (``make casebook``, or ``levelii build``) takes three steps, following 
    and swaps that folder into place only when everything succeeded. A failed build leaves the previous
    casebook exactly as it was and removes its temporary folder.
 
+The reader's additions (issue 11), each a small step of its own: the plotly.js bundle of the trace types the
+chapters draw (:mod:`levelii_kit.book.bundle`), each chapter's files to download and the edition's search index
+(:mod:`levelii_kit.book.search`), "Launch" links to a JupyterHub (:mod:`levelii_kit.book.launch`) and, with
+``pdf=True``, each edition printed as one PDF (:mod:`levelii_kit.book.printbook`), all inside the temporary
+folder, so they are swapped into place with the rest.
+
 Every failure a user can cause (a broken case file, a cell that raises, a missing part) is reported as a
 :class:`~levelii_kit.errors.BuildError` whose message names the chapter in one line.
 """
@@ -31,6 +37,7 @@ from ..errors import BuildError
 from . import pages, render, toc
 from .cache import BuildCache, execution_key, page_key, tree_digest
 from .execute import DEFAULT_TIMEOUT, execute_chapters
+from .launch import LaunchConfig, load_launch_config
 
 __all__ = ["build_casebook"]
 
@@ -48,6 +55,8 @@ def build_casebook(
     only: Iterable[str] | None = None,
     cache: bool = True,
     cache_dir: Path | str | None = None,
+    pdf: bool = False,
+    launch: LaunchConfig | None = None,
 ) -> Path:
     """Build the HTML casebook: execute every chapter, render the editions, swap into place.
 
@@ -88,6 +97,10 @@ def build_casebook(
         and keep new ones.
     cache_dir : path-like, optional
         The cache folder (default: ``cache`` beside ``out``, i.e. ``build/cache``).
+    pdf : bool, default False
+        Also print each edition as one PDF, ``out/<edition>/casebook-<edition>.pdf`` (headless Chromium).
+    launch : LaunchConfig, optional
+        Launch links to a JupyterHub; by default those of ``casebook/book.yaml`` (none if it sets no hub).
 
     Returns
     -------
@@ -116,6 +129,8 @@ def build_casebook(
     if not chapters:
         raise BuildError(f"no chapters found in {cases_dir}")
     chapters = toc.order_chapters(chapters, book)  # fails early on an unknown part
+    if launch is None:
+        launch = load_launch_config(book.casebook_dir)
     _refuse_unknown_tags(chapters)
     selected = _selected(chapters, only)
     store = BuildCache(Path(cache_dir) if cache_dir is not None else out.parent / "cache") if cache else None
@@ -143,7 +158,7 @@ def build_casebook(
                 for edition in editions:
                     page = tmp / edition / f"{slug}.html"
                     execution = None if slug in previous else keys.get(slug)
-                    key = _page_key(chapters, index[slug], edition, book, execution, notebook, templates)
+                    key = _page_key(chapters, index[slug], edition, book, execution, notebook, templates, launch)
                     warnings = store.fetch_page(slug, key, edition, page) if store else None
                     if warnings is not None:
                         pages_cached += 1
@@ -152,7 +167,14 @@ def build_casebook(
                         continue
                     fresh.append((slug, edition, key))
                     renderer.submit(
-                        render.render_chapter_page, chapters, index[slug], notebook, edition, tmp / edition, book
+                        render.render_chapter_page,
+                        chapters,
+                        index[slug],
+                        notebook,
+                        edition,
+                        tmp / edition,
+                        book,
+                        launch,
                     )
 
             for slug, notebook in others.items():
@@ -177,14 +199,18 @@ def build_casebook(
                     say(line)
                 if store is not None:
                     store.store_page(slug, key, edition, tmp / edition / f"{slug}.html", lines)
+        plotly_js = _plotly_js(tmp / "executed", book, say)
         for edition in editions:
-            pages.render_site_pages(chapters, edition, tmp / edition, book)
+            pages.render_site_pages(chapters, edition, tmp / edition, book, plotly_js=plotly_js)
+            _reader_files(chapters, edition, tmp / edition, book.for_edition(edition), say)
         say(
             f"rendered {len(chapters)} chapter(s) in {len(editions)} edition(s) "
             f"({len(fresh)} page(s) rendered, {pages_cached} from the cache; "
             f"{time.perf_counter() - t0:.1f} s after the last chapter ran)"
         )
         pages.write_landing(tmp, editions, book)
+        if pdf:
+            _print_editions(chapters, editions, tmp, book, say)
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -192,6 +218,39 @@ def build_casebook(
     say(f"casebook ready in {out} ({time.perf_counter() - started:.1f} s)")
     first = "student" if "student" in editions else editions[0]
     return out / first / "index.html"
+
+
+def _plotly_js(executed: Path, book: toc.Book, say: Callable[[str], Any]) -> str:
+    """The plotly.js every edition ships: a bundle of the trace types the executed chapters draw."""
+    from .bundle import plotly_bundle, trace_types
+
+    bundle = plotly_bundle(trace_types(sorted(executed.glob("*.ipynb"))), book.casebook_dir)
+    say(bundle.note)
+    return bundle.text
+
+
+def _reader_files(
+    chapters: list[toc.ChapterEntry], edition: str, edition_dir: Path, book: toc.Book, say: Callable[[str], Any]
+) -> None:
+    """Each chapter's notebook and case file to download, and the edition's search index (after every page)."""
+    from .search import collect_sections, write_search_index
+
+    pages.write_downloads(chapters, edition, edition_dir)
+    say(
+        f"{edition} edition: "
+        + write_search_index(edition_dir, collect_sections(edition_dir, chapters, book), book.casebook_dir)
+    )
+
+
+def _print_editions(
+    chapters: list[toc.ChapterEntry], editions: tuple[str, ...], tmp: Path, book: toc.Book, say: Callable[[str], Any]
+) -> None:
+    """Print each edition as one PDF, ``<edition>/casebook-<edition>.pdf``."""
+    from .printbook import print_edition
+
+    for edition in editions:
+        result = print_edition(chapters, edition, tmp / edition, book.for_edition(edition))
+        say(f"{edition} edition: {result.path.name}, {result.pages} pages ({result.seconds:.1f} s)")
 
 
 class _PageRenderer:
@@ -310,6 +369,7 @@ def _page_key(
     execution: str | None,
     notebook: Path,
     templates: str,
+    launch: LaunchConfig | None = None,
 ) -> str:
     """The cache key of chapter ``i``'s page: its executed notebook and everything else the page shows."""
     import hashlib
@@ -323,6 +383,7 @@ def _page_key(
         "number": [i + 1, len(chapters)],
         "book": [book.title, book.subtitle, book.language, [(p.title, p.anchor) for p in book.parts]],
         "front_matter": [(p.name, p.title) for p in book.for_edition(edition).front_matter],
+        "launch": repr(launch),
     }
     if execution is None:  # a notebook from the previous build: its content is its key
         execution = hashlib.sha256(notebook.read_bytes()).hexdigest()
