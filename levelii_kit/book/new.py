@@ -644,8 +644,8 @@ Each exercise has a checker that explains what is right or wrong. Replace the an
     for k, ex in enumerate(case.teaching["exercises"], 1):
         cells.append(_md(f"**Exercise {k}.** {escape(ex['prompt'])}"))
         if ex.get("kind"):
-            answer = {  # placeholders that give nothing away in the student edition's feedback
-                "cheapest_set": "[]   # your answer: a list of move ids",
+            answer = {  # None: the checker judges nothing before an answer, so the student edition gives nothing away
+                "cheapest_set": "None   # your answer: a list of move ids",
                 "best_move": f"None   # your answer: a move id, e.g. {example_move or 'a_move'!r}",
                 "numeric": "None   # your answer: a number",
             }[ex["kind"]]
