@@ -4,6 +4,7 @@ and the instructor-only "Writing a chapter" page. Uses the tiny fixture chapters
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_cache_keeps_the_most_recent_entries(tmp_path):
     for k in range(4):
         source.write_text(f"run {k}")
         store.store("ch", f"key{k}", source, seconds=1.0)
-        shutil.os.utime(store.root / "ch" / f"key{k}.ipynb", (1000 + k, 1000 + k))
+        os.utime(store.root / "ch" / f"key{k}.ipynb", (1000 + k, 1000 + k))
     store.store("ch", "key4", source)
     assert sorted(p.name for p in (store.root / "ch").glob("*.ipynb")) == ["key3.ipynb", "key4.ipynb"]
     assert store.fetch("ch", "key3", tmp_path / "back.ipynb") and (tmp_path / "back.ipynb").read_text() == "run 3"
