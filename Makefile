@@ -66,6 +66,7 @@ lab: $(STAMP)
 
 bench: $(STAMP) js-deps browser-tools
 	$(PY) benchmarks/run.py --casebook --reader
+	$(PY) benchmarks/bench_class.py
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

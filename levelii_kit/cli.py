@@ -5,9 +5,9 @@ notebook; exit 1 with one line per problem, story warnings printed); ``levelii s
 baseline result (support per constituency, ratification per side, win-sets, ZOPA, outcome); ``levelii run SLUG
 -p NAME VALUE`` validates a chapter's parameters before a kernel starts and executes it; ``levelii present SLUG``
 serves it live with Voila; ``levelii build [--only SLUG]`` renders the HTML casebook (with a cache of executed
-chapters); ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii new SLUG`` starts a
-case; ``levelii strip PATH`` clears notebooks' outputs. User errors print one line and exit non-zero, never a
-traceback.
+chapters); ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii class SLUG`` runs the
+live class session; ``levelii new SLUG`` starts a case; ``levelii strip PATH`` clears notebooks' outputs. User
+errors print one line and exit non-zero, never a traceback.
 """
 
 from __future__ import annotations
@@ -304,6 +304,26 @@ def cmd_handouts(args) -> int:
 # ------------------------------------------------------------------ end of handouts
 
 
+# ------------------------------------------------------------------------------- levelii class (live session)
+def cmd_class(args) -> int:
+    """Serve a chapter's live class session: students' predictions and outcomes, the instructor's aggregates."""
+    from .book.classroom.server import DEFAULT_PORT, run
+    from .book.classroom.store import ClassError
+
+    try:
+        run(
+            args.slug,
+            host=args.host,
+            port=DEFAULT_PORT if args.port is None else args.port,
+            db=args.db,
+            open_browser=not args.no_browser,
+        )
+    except ClassError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------
 def _intervals(ws) -> str:
     if ws.intervals is None:
         return f"area {_fmt(ws.size[0])}"
@@ -452,6 +472,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size (default A4)")
     p.set_defaults(func=cmd_handouts)
+
+    # ---------------------------------------------------------------------------- levelii class (live session)
+    p = sub.add_parser(
+        "class",
+        help="run a live class session for a chapter",
+        description="Serve a chapter's live class session: students answer its prediction prompts and record "
+        "their group's outcome on a phone-sized page; the instructor's page shows live aggregates over the model's "
+        "win-sets and ZOPA. Binds 127.0.0.1 unless --host says otherwise: serving the room's network "
+        "(--host 0.0.0.0) is your explicit choice.",
+    )
+    p.add_argument("slug", help="case slug (see levelii list)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--db", default=None, help="the session's SQLite file (default build/class/SLUG.sqlite3)")
+    p.add_argument("--no-browser", action="store_true", help="do not open the instructor's page")
+    p.set_defaults(func=cmd_class)
+    # ------------------------------------------------------------------------------------------------------------
     return parser
 
 
