@@ -163,7 +163,7 @@ def test_the_skeletons_story(made):
     assert ch.helped_result.point[0, 0] == pytest.approx(0.49)
     assert ch.ledger.gross == pytest.approx(0.39) and ch.ledger.cost == pytest.approx(0.11)
     assert story_warnings(case, {"strengths": {}, "moves": None, "seed": 2026}) == []
-    assert lk.exercises.solution(case, "ex_cheapest").message.startswith("offer_assurance lifts")
+    assert lk.exercises.solution(case, "ex_cheapest").answer == ["offer_assurance"]  # the cheapest move, 0.01
     assert lk.exercises.check(case, "ex_outcome", 0.55).correct
 
 
@@ -240,7 +240,7 @@ def test_the_new_chapter_builds(tmp_path):
     instructor = (tmp_path / "casebook" / "instructor" / "my_case.html").read_text()
     for text in ("The model answers, with the reasoning the checker uses", "Run the chapter live with"):
         assert text in instructor and text not in student
-    assert "offer_assurance lifts the chance of agreement to 100%" in instructor  # the solution cell's output
+    assert "the chance of agreement rises to 100% at a cost of 0.01" in instructor  # the solution cell's output
     assert "A new chapter" in (tmp_path / "casebook" / "student" / "index.html").read_text()
     assert student.count('cb-plot"') == 8  # actor map, win-sets, support, 2 waterfalls, what-if, 2 sweeps
     assert "Traceback" not in student and "Error" not in student
