@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: test lint format casebook pdf lab bench clean browser-tools js-deps mutation
+.PHONY: setup test lint format casebook pdf lab bench clean browser-tools js-deps mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
+
+# The one set-up step (README): the venv with the kit and the levelii command.
+setup: $(STAMP)
+	@echo "ready: run 'source $(VENV)/bin/activate' (or call $(VENV)/bin/levelii), then 'levelii --help'"
 
 # Browser tests drive Debian's chromium (never `playwright install`) and run axe-core from npm.
 /usr/bin/chromium:

@@ -101,8 +101,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a smoke run")
     parser.add_argument("--casebook", action="store_true", help="also time papermill per chapter and the whole build")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="only the build cache: full, unchanged and one-case-edited rebuilds"
+    )
     parser.add_argument("--reader", action="store_true", help="also time page paint, figure drawing and the PDF build")
     args = parser.parse_args(argv)
+    if args.rebuild:
+        import bench_rebuild
+
+        return bench_rebuild.main()
     print(f"levelii_kit benchmarks (median of repeats; numpy {np.__version__}; python {sys.version.split()[0]})")
     print(f"{'benchmark':58s} {'median':>10s} {'baseline':>10s} {'ratio':>8s} {'target':>8s}")
     failed = 0
@@ -120,8 +127,10 @@ def main(argv=None):
             print(f"{'  (of which the model alone: one solve)':58s} {solve_only * 1e3:8.1f}ms")
     if args.casebook:
         import bench_casebook
+        import bench_rebuild
 
         bench_casebook.main()
+        bench_rebuild.main()
     if args.reader:
         import bench_reader
 

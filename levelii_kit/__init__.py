@@ -59,7 +59,7 @@ __version__ = "0.1.0"
 
 #: Submodules loaded on first use (plotly and ipywidgets are imported only when a figure or widget is needed;
 #: the book's modules only when the casebook is built or served).
-_LAZY = ("book", "chapter", "exercises", "plots", "widgets")
+_LAZY = ("book", "chapter", "exercises", "plots", "predictions", "widgets")
 
 
 def __getattr__(name: str):

@@ -127,7 +127,7 @@ class FactSpec(_Model):
     text: Annotated[Text, Field(min_length=3)]
     sources: Annotated[list[SourceId], Field(min_length=1)]
     when: Text | None = None
-    status: Literal["verified", "unverified"] = "verified"
+    status: Literal["verified", "unverified"]  # required: a forgotten status must not read as "verified"
 
 
 class TimelineSpec(_Model):
@@ -781,6 +781,23 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        """Refuse a field given twice in one mapping (PyYAML would silently keep the last one)."""
+        seen = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the field {key!r} is given twice in the same block (first on line {seen[key] + 1}); "
+                    "keep one of them",
+                    key_node.start_mark,
+                )
+            if key is not None:
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
 
 def cases_dir() -> Path:
     """The folder that holds the case folders: ``$LEVELII_CASES``, else ``cases/`` beside the package."""
@@ -803,6 +820,9 @@ def _resolve(slug_or_path) -> Path:
     if p.exists():
         return p
     if isinstance(slug_or_path, str) and "/" not in slug_or_path and not slug_or_path.endswith((".yaml", ".yml")):
+        here = Path.cwd()
+        if here.name == slug_or_path and (here / "case.yaml").is_file():  # a chapter runs in its case's folder
+            return here / "case.yaml"
         candidate = cases_dir() / slug_or_path / "case.yaml"
         if candidate.exists():
             return candidate
@@ -836,6 +856,12 @@ def _message(err) -> str:
     if len(shown) > 60:
         shown = shown[:57] + "..."
     if kind == "missing":
+        loc = err.get("loc", ())
+        if len(loc) == 3 and loc[0] == "facts" and loc[2] == "status":
+            return (
+                "required field is missing: write 'status: verified' (checked against the cited sources) "
+                "or 'status: unverified'"
+            )
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; see the README for the schema)"
@@ -872,6 +898,102 @@ def _dedupe(errors):
     return out
 
 
+#: PyYAML's wording of common mistakes, and what to do about each, in the words of an instructor's checklist.
+_YAML_HINTS = (
+    ("found character '\\t'", "", "a tab character: YAML indents with spaces only; replace the tab with spaces"),
+    (
+        "that cannot start any token",
+        "",
+        "a value cannot start with this character unless it is in quotes; put the whole value in quotes",
+    ),
+    (
+        "mapping values are not allowed here",
+        "",
+        "a colon followed by a space inside a value; put the whole value in quotes, "
+        'e.g. period: "Deadline: December 1993"',
+    ),
+    (
+        "",
+        "flow sequence",
+        "a [...] list is not closed, or two of its items lack a comma between them; close it with ] and "
+        "quote any item that holds a comma or a colon",
+    ),
+    (
+        "",
+        "flow mapping",
+        "a {...} mapping is not closed, or two of its entries lack a comma between them; close it with } "
+        "and quote any value that holds a comma or a colon",
+    ),
+    ("found unexpected end of stream", "quoted scalar", "a quotation mark is opened but never closed"),
+    (
+        "found unknown escape character",
+        "",
+        "a backslash inside double quotes starts an escape sequence; use single quotes instead, or write \\\\",
+    ),
+    (
+        "could not find expected ':'",
+        "",
+        "expected 'field: value' here: a line has no colon, or a text runs over several lines without "
+        "quotes (start a long text with >- on the field's line)",
+    ),
+    (
+        "but found '-'",
+        "",
+        "a list item ('- ...') where a field was expected: check the indentation; the items of a list line up "
+        "under the field that holds the list",
+    ),
+    (
+        "but found '<block mapping start>'",
+        "",
+        "this line is indented differently from the fields above it; the fields of one block must start in the "
+        "same column",
+    ),
+    (
+        "but found '<scalar>'",
+        "",
+        "more text follows a value on the same line (after a closing quote or bracket); put the whole value in quotes",
+    ),
+    (
+        "could not determine a constructor for the tag",
+        "",
+        "YAML tags (!name, !!python/...) are not allowed in case files; remove the tag",
+    ),
+    (
+        "",
+        "anchor",
+        "& starts a YAML anchor, which case files do not use; put the value in quotes",
+    ),
+    ("found undefined alias", "", "* starts a YAML alias, which case files do not use; put the value in quotes"),
+)
+
+
+def yaml_in_words(problem: str | None, context: str | None = None) -> str:
+    """Say what a PyYAML syntax error means and how to fix it, keeping the parser's words for reference.
+
+    Parameters
+    ----------
+    problem, context : str or None
+        ``MarkedYAMLError.problem`` and ``.context``.
+
+    Returns
+    -------
+    str
+        One line: the plain-words hint, then ``(the YAML parser said: ...)``; the parser's words alone when
+        the mistake is not a common one.
+
+    Examples
+    --------
+    >>> yaml_in_words("mapping values are not allowed here")  # doctest: +ELLIPSIS
+    'a colon followed by a space inside a value; put the whole value in quotes, ... (the YAML parser said: ...)'
+    """
+    problem, context = problem or "", context or ""
+    raw = problem or context or "invalid YAML"
+    for in_problem, in_context, hint in _YAML_HINTS:
+        if in_problem in problem and in_context in context:
+            return f"{hint} (the YAML parser said: {raw})"
+    return raw
+
+
 def _read(path: Path, problems, name):
     try:
         size = path.stat().st_size
@@ -892,7 +1014,7 @@ def _read(path: Path, problems, name):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problems.append(Problem(name, where, f"YAML error: {exc.problem or exc.context}"))
+        problems.append(Problem(name, where, f"YAML error: {yaml_in_words(exc.problem, exc.context)}"))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(name, "", f"YAML error: {exc}"))
@@ -1396,7 +1518,9 @@ def load_case(slug_or_path) -> Case:
     Parameters
     ----------
     slug_or_path : str or pathlib.Path
-        A case slug (``"two_level_basics"``, looked up in :func:`cases_dir`), a case folder or a YAML file.
+        A case slug (``"two_level_basics"``: the current folder's ``case.yaml`` when the current folder is named
+        after the slug, as when a chapter runs in its own folder; else looked up in :func:`cases_dir`), a case
+        folder or a YAML file.
 
     Returns
     -------
@@ -1432,8 +1556,62 @@ def load_case(slug_or_path) -> Case:
             if (prob.path, prob.message) not in seen:
                 seen.add((prob.path, prob.message))
                 unique.append(prob)
-        raise CaseError(unique)
+        raise CaseError(_labelled(data, unique))
     case = _build(spec, path, problems, name)
     if problems or case is None:
-        raise CaseError(problems)
+        raise CaseError(_labelled(data, problems))
     return case
+
+
+#: One step of a problem's path: a field name, or a list index with an optional label already given.
+_STEP = re.compile(r"(?P<key>[^.\[\]]+)|\[(?P<index>\d+)\](?P<label> \([^()]*\))?|\.")
+
+
+def label_path(data: Any, path: str) -> str:
+    """Name each list item of a problem's path by its ``id`` or ``name``: ``interventions[2] (accept_delay).target``.
+
+    Positions alone (``sides[1].constituencies[2]``) make an author count; the item's own id says which one
+    is meant. Steps already labelled, and items without an ``id`` or ``name``, are left as they are.
+
+    Parameters
+    ----------
+    data : mapping
+        The raw case-file document.
+    path : str
+        A path as :class:`Problem` holds it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> doc = {"sides": [{"name": "A"}, {"name": "B", "constituencies": [{"name": "b_hawk"}]}]}
+    >>> label_path(doc, "sides[1].constituencies[0].strength")
+    'sides[1] (B).constituencies[0] (b_hawk).strength'
+    >>> label_path(doc, "line 3, column 1")
+    'line 3, column 1'
+    """
+    if not path or path.startswith("line "):
+        return path
+    out, node, pos = [], data, 0
+    for match in _STEP.finditer(path):
+        if match.start() != pos:  # not a path we can walk: leave it alone
+            return path
+        pos = match.end()
+        out.append(match.group(0))
+        if match.group("key") is not None:
+            node = node.get(match.group("key")) if isinstance(node, dict) else None
+        elif match.group("index") is not None:
+            i = int(match.group("index"))
+            node = node[i] if isinstance(node, list) and i < len(node) else None
+            names = [node.get(k) for k in ("id", "name")] if isinstance(node, dict) else []
+            ident = next((v for v in names if isinstance(v, str) and v), None)
+            if match.group("label") is None and ident:
+                out.append(f" ({ident})")
+    return "".join(out) if pos == len(path) else path
+
+
+def _labelled(data: Any, problems: list[Problem]) -> list[Problem]:
+    """The problems with every list item of their paths named (:func:`label_path`)."""
+    return [dataclasses.replace(p, path=label_path(data, p.path)) for p in problems]

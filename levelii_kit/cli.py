@@ -1,11 +1,13 @@
 """The ``levelii`` command line.
 
-``levelii list`` lists the cases; ``levelii check [PATH...]`` validates case files (exit 1 with one line per
-problem); ``levelii show SLUG`` prints a case's baseline result (support per constituency, ratification per
-side, win-sets, ZOPA, outcome); ``levelii run SLUG -p NAME VALUE`` validates a chapter's parameters before a
-kernel starts and executes it; ``levelii present SLUG`` serves it live with Voila; ``levelii build`` renders the
-HTML casebook; ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii class SLUG`` runs
-the live class session. User errors print one line and exit non-zero, never a traceback.
+``levelii list`` lists the cases; ``levelii check [PATH...]`` checks case folders (case file, part and order,
+notebook; exit 1 with one line per problem, story warnings printed); ``levelii show SLUG`` prints a case's
+baseline result (support per constituency, ratification per side, win-sets, ZOPA, outcome); ``levelii run SLUG
+-p NAME VALUE`` validates a chapter's parameters before a kernel starts and executes it; ``levelii present SLUG``
+serves it live with Voila; ``levelii build [--only SLUG]`` renders the HTML casebook (with a cache of executed
+chapters); ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii class SLUG`` runs the
+live class session; ``levelii new SLUG`` starts a case; ``levelii strip PATH`` clears notebooks' outputs. User
+errors print one line and exit non-zero, never a traceback.
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
-    """Validate case files; print every problem, one per line."""
-    from .casefile import cases_dir, list_cases, load_case
+    """Check case folders: the case file, its part and order, the notebook; warn about the story."""
+    from .book.check import check_case
+    from .casefile import cases_dir, list_cases
 
     targets = []
     for item in args.paths or [str(cases_dir())]:
@@ -63,20 +66,21 @@ def cmd_check(args) -> int:
                 raise UserError(f"{p}: no */case.yaml files found")
             targets.extend(found)
         else:
-            targets.append(item)
+            targets.append(p)
     bad = 0
     for t in targets:
-        try:
-            case = load_case(t)
-        except CaseError as exc:
-            bad += 1
-            for problem in exc.problems:
-                print(problem)
-            continue
-        if not args.quiet:
-            print(f"ok  {case.path}")
+        case_file = t / "case.yaml" if t.is_dir() else t
+        findings = check_case(t)
+        errors = [f for f in findings if f.is_error]
+        bad += bool(errors)
+        for finding in findings:
+            if finding.is_error or not args.quiet:
+                print(finding)
+        if not errors and not args.quiet:
+            warnings = len(findings)
+            print(f"ok  {case_file}" + (f" ({warnings} warning{'s' if warnings > 1 else ''})" if warnings else ""))
     if bad:
-        print(f"{bad} of {len(targets)} case file(s) invalid", file=sys.stderr)
+        print(f"{bad} of {len(targets)} case(s) invalid", file=sys.stderr)
     return 1 if bad else 0
 
 
@@ -170,6 +174,7 @@ def cmd_run(args) -> int:
         raise UserError(f"case {case.slug!r} has no chapter notebook ({notebook} is missing)")
     params = _parse_parameters(args.parameter)
     check_parameters(case, **params)  # a ParameterError is reported in one line by main
+    _refuse_a_broken_notebook(notebook, case)
     out = Path(args.output) if args.output else Path("build") / "run" / f"{case.slug}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     from papermill.exceptions import PapermillExecutionError
@@ -182,6 +187,18 @@ def cmd_run(args) -> int:
         raise UserError(f"chapter {case.slug} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
     print(out)
     return 0
+
+
+def _refuse_a_broken_notebook(notebook: Path, case) -> None:
+    """Stop `levelii run` before a kernel starts on what `levelii check` calls an error in the notebook (a
+    mistyped ``parameters`` tag would otherwise run the chapter with its defaults and exit 0); saved outputs are
+    no reason to refuse a run."""
+    from .book.check import check_notebook
+
+    problems = [f for f in check_notebook(notebook, case.slug, case) if f.is_error and "carry outputs" not in f.message]
+    if problems:
+        more = f" (and {len(problems) - 1} more: run `levelii check {notebook.parent}`)" if len(problems) > 1 else ""
+        raise UserError(f"{problems[0]}{more}")
 
 
 def cmd_present(args) -> int:
@@ -206,11 +223,56 @@ def cmd_build(args) -> int:
     from .book.toc import default_casebook_dir
 
     launch = load_launch_config(default_casebook_dir(), hub=args.hub, repo=args.repo, branch=args.branch)
-    index = build_casebook(out=Path(args.out), editions=editions, jobs=args.jobs, pdf=args.pdf, launch=launch)
+    index = build_casebook(
+        out=Path(args.out),
+        editions=editions,
+        jobs=args.jobs,
+        pdf=args.pdf,
+        launch=launch,
+        # ---- the author's options (issue 10): one chapter, the cache ----
+        cases_dir=Path(args.cases) if args.cases else Path("cases"),
+        only=args.only,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+    )
     print(index)
     if args.pdf:
         for edition in editions:
             print(Path(args.out) / edition / f"casebook-{edition}.pdf")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------- authoring
+def cmd_new(args) -> int:
+    """Write a new case folder: a commented case.yaml skeleton and the standard chapter notebook."""
+    from .book.new import new_case
+
+    written = new_case(
+        args.slug,
+        title=args.title,
+        part=args.part,
+        order=args.order,
+        root=Path(args.cases) if args.cases else None,
+        notebook_only=args.notebook_only,
+    )
+    for path in written:
+        print(f"wrote {path}")
+    folder = written[0].parent
+    print(f"next: fill in the TODOs of {folder / 'case.yaml'}, then run `levelii check {folder}`")
+    return 0
+
+
+def cmd_strip(args) -> int:
+    """Clear notebooks' outputs in place (the rule levelii check enforces)."""
+    from .book.check import strip_notebook
+
+    for item in args.paths:
+        path = Path(item)
+        notebooks = sorted([*path.glob("*.ipynb"), *path.glob("*/*.ipynb")]) if path.is_dir() else [path]
+        if not notebooks:
+            raise UserError(f"{path}: no notebooks found (give a notebook, a case folder or a folder of cases)")
+        for nb in notebooks:
+            print(f"{'stripped' if strip_notebook(nb) else 'clean   '}  {nb}")
     return 0
 
 
@@ -290,12 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
     p = sub.add_parser(
         "check",
-        help="validate case files",
-        description="Validate case files. With no path, "
-        "checks every cases/*/case.yaml. Exit 0 when all are valid, 1 with one line per problem.",
+        help="check case folders: case file, part and order, notebook",
+        description="Check case folders: the case file, its part and order in the book, and the chapter "
+        "notebook (tags, parameters cell, no outputs, setup slug); warn when the model's numbers do not tell the "
+        "chapter's story. With no path, checks every cases/*/. Exit 0 when there is no error (warnings are "
+        "printed), 1 with one line per problem.",
     )
     p.add_argument("paths", nargs="*", help="case files, case folders or folders of cases")
-    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser(
         "show",
@@ -352,7 +416,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--repo", metavar="URL", help="git repository the hub clones for the Launch links")
     p.add_argument("--branch", metavar="NAME", help="its branch (default: book.yaml's, else main)")
+    # ---- the author's options (issue 10) ----
+    p.add_argument(
+        "--only",
+        action="append",
+        metavar="SLUG",
+        help="build just this chapter (repeatable); the others come from the cache or the previous build",
+    )
+    p.add_argument("--cases", help="folder holding the case folders (default: ./cases)")
+    p.add_argument("--no-cache", action="store_true", help="execute every chapter and render every page anew")
+    p.add_argument("--cache-dir", help="the build cache (default: cache/ beside --out, i.e. build/cache)")
     p.set_defaults(func=cmd_build)
+    # ---- authoring: levelii new, levelii strip
+    p = sub.add_parser(
+        "new",
+        help="start a new case: case.yaml skeleton and chapter notebook",
+        description="Write cases/SLUG/case.yaml (a commented skeleton that passes levelii check; replace "
+        "its TODOs) and cases/SLUG/SLUG.ipynb (the standard chapter, generated from the case file). "
+        "Never overwrites.",
+    )
+    p.add_argument("slug", help="the case's folder name: lower-case letters, digits and underscores")
+    p.add_argument("--title", help="the chapter's title (default: the slug in words)")
+    p.add_argument("--part", help="a part of casebook/toc.yaml (default: its last part)")
+    p.add_argument("--order", type=int, help="position within the part (default: after its last chapter)")
+    p.add_argument("--cases", help="folder holding the case folders (default: the project's cases/)")
+    p.add_argument(
+        "--notebook-only",
+        action="store_true",
+        help="write only SLUG.ipynb, generated from the existing cases/SLUG/case.yaml",
+    )
+    p.set_defaults(func=cmd_new)
+    p = sub.add_parser(
+        "strip",
+        help="clear notebooks' outputs",
+        description="Clear the outputs and execution counts of notebooks in place (cells, tags and ids "
+        "are kept), so that they can be committed. PATH: a notebook, a case folder or a folder of cases.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
+    p.set_defaults(func=cmd_strip)
     # -------------------------------------------------------------- handouts
     p = sub.add_parser(
         "handouts",

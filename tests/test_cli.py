@@ -90,8 +90,9 @@ def test_check_reports_each_problem(tmp_path):
     proc = run("check", str(bad))
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
-    assert any("interventions[5].target: unknown constituency 'nobody'" in line for line in lines)
-    assert all(line.startswith(str(bad)) for line in lines)
+    assert any("interventions[5] (empower_their_doves).target: unknown constituency 'nobody'" in line for line in lines)
+    # every line names its file: the case file, or (for a case folder) the chapter notebook beside it
+    assert all(line.startswith((str(bad), str(bad.parent / f"{bad.parent.name}.ipynb"))) for line in lines), lines
 
 
 def test_console_script_is_installed():

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..errors import BuildError
 from . import pages, render, toc
+from .cache import BuildCache, execution_key, page_key, tree_digest
 from .execute import DEFAULT_TIMEOUT, execute_chapters
 from .launch import LaunchConfig, load_launch_config
 
@@ -51,6 +52,9 @@ def build_casebook(
     casebook_dir: Path | str | None = None,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    only: Iterable[str] | None = None,
+    cache: bool = True,
+    cache_dir: Path | str | None = None,
     pdf: bool = False,
     launch: LaunchConfig | None = None,
 ) -> Path:
@@ -82,6 +86,17 @@ def build_casebook(
         Papermill parameters per chapter (see :func:`~levelii_kit.book.execute.execute_chapters`).
     timeout : float, default :data:`DEFAULT_TIMEOUT`
         Seconds one chapter may run.
+    only : iterable of str, optional
+        Build just these chapters (slugs), the author's loop (``levelii build --only SLUG``). Every other
+        chapter keeps its place in the book: its executed notebook comes from the cache when its inputs are
+        unchanged, else from the previous build in ``out`` (as it was then); a chapter found in neither is left
+        out of this build (the progress lines say which). The index, glossary and bibliography are rendered
+        anew.
+    cache : bool, default True
+        Reuse executed notebooks and rendered pages whose inputs did not change (:mod:`levelii_kit.book.cache`),
+        and keep new ones.
+    cache_dir : path-like, optional
+        The cache folder (default: ``cache`` beside ``out``, i.e. ``build/cache``).
     pdf : bool, default False
         Also print each edition as one PDF, ``out/<edition>/casebook-<edition>.pdf`` (headless Chromium).
     launch : LaunchConfig, optional
@@ -116,18 +131,41 @@ def build_casebook(
     chapters = toc.order_chapters(chapters, book)  # fails early on an unknown part
     if launch is None:
         launch = load_launch_config(book.casebook_dir)
+    _refuse_unknown_tags(chapters)
+    selected = _selected(chapters, only)
+    store = BuildCache(Path(cache_dir) if cache_dir is not None else out.parent / "cache") if cache else None
+    keys = {c.slug: execution_key(c.folder, (parameters or {}).get(c.slug)) for c in chapters} if store else {}
+    others = _other_chapters(chapters, selected, store, keys, out, say)
+    chapters = [c for c in chapters if c in selected or c.slug in others]  # the chapters of this build
+    run = [c for c in chapters if c in selected]
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the casebook is meant to be shared
         started = time.perf_counter()
-        say(f"executing {len(chapters)} chapter(s) with {min(jobs, len(chapters))} job(s)")
+        say(f"executing {len(run)} chapter(s) with {min(jobs, max(len(run), 1))} job(s)")
+        pages_cached = 0
         with _PageRenderer(jobs) as renderer:
             index = {c.slug: i for i, c in enumerate(chapters)}
+            # chapters whose executed notebook is the previous build's: their page key is the notebook's content
+            previous = {slug for slug, notebook in others.items() if notebook.parent == out / "executed"}
+            fresh: list[tuple[str, str, str]] = []  # (slug, edition, page key) of the pages rendered now
+            templates = tree_digest(Path(book.casebook_dir) / "templates") if store else ""
 
             def render_pages(slug: str, notebook: Path) -> None:  # while the other chapters still run
+                nonlocal pages_cached
                 for edition in editions:
+                    page = tmp / edition / f"{slug}.html"
+                    execution = None if slug in previous else keys.get(slug)
+                    key = _page_key(chapters, index[slug], edition, book, execution, notebook, templates, launch)
+                    warnings = store.fetch_page(slug, key, edition, page) if store else None
+                    if warnings is not None:
+                        pages_cached += 1
+                        for line in warnings:
+                            say(line)
+                        continue
+                    fresh.append((slug, edition, key))
                     renderer.submit(
                         render.render_chapter_page,
                         chapters,
@@ -139,25 +177,36 @@ def build_casebook(
                         launch,
                     )
 
+            for slug, notebook in others.items():
+                target = tmp / "executed" / f"{slug}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(notebook, target)
+                render_pages(slug, target)
             execute_chapters(
-                chapters,
+                run,
                 tmp / "executed",
                 jobs=jobs,
-                parameters=parameters,
+                parameters={k: v for k, v in (parameters or {}).items() if k in {c.slug for c in run}},
                 progress=say,
                 timeout=timeout,
                 on_done=render_pages,
+                cache=store,
+                keys=keys,
             )
             t0 = time.perf_counter()
-            for line in renderer.results():
-                say(line)
+            for (slug, edition, key), lines in zip(fresh, renderer.job_results()):
+                for line in lines:
+                    say(line)
+                if store is not None:
+                    store.store_page(slug, key, edition, tmp / edition / f"{slug}.html", lines)
         plotly_js = _plotly_js(tmp / "executed", book, say)
         for edition in editions:
             pages.render_site_pages(chapters, edition, tmp / edition, book, plotly_js=plotly_js)
-            _reader_files(chapters, edition, tmp / edition, book, say)
+            _reader_files(chapters, edition, tmp / edition, book.for_edition(edition), say)
         say(
             f"rendered {len(chapters)} chapter(s) in {len(editions)} edition(s) "
-            f"({time.perf_counter() - t0:.1f} s after the last chapter ran)"
+            f"({len(fresh)} page(s) rendered, {pages_cached} from the cache; "
+            f"{time.perf_counter() - t0:.1f} s after the last chapter ran)"
         )
         pages.write_landing(tmp, editions, book)
         if pdf:
@@ -200,7 +249,7 @@ def _print_editions(
     from .printbook import print_edition
 
     for edition in editions:
-        result = print_edition(chapters, edition, tmp / edition, book)
+        result = print_edition(chapters, edition, tmp / edition, book.for_edition(edition))
         say(f"{edition} edition: {result.path.name}, {result.pages} pages ({result.seconds:.1f} s)")
 
 
@@ -244,6 +293,101 @@ class _PageRenderer:
         """Every submitted job's lines, in submission order (re-raising a job's exception)."""
         for future in self._futures:
             yield from future.result()
+
+    def job_results(self) -> Iterator[list[str]]:
+        """Each submitted job's lines as one list, in submission order (re-raising a job's exception)."""
+        for future in self._futures:
+            yield list(future.result())
+
+
+def _refuse_unknown_tags(chapters: Iterable[toc.ChapterEntry]) -> None:
+    """Stop the build on a cell tag the casebook does not know: a typo such as ``solutions`` would publish the
+    answers in the student edition (``levelii check`` reports the same, with every other notebook problem)."""
+    import json
+
+    from .check import tag_problems
+
+    problems = []
+    for chapter in chapters:
+        try:
+            nb = json.loads(chapter.notebook.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"chapter {chapter.slug}: {chapter.notebook} is not a notebook: {exc}") from None
+        problems += [f"chapter {chapter.slug}: {where}: {message}" for where, message in tag_problems(nb)]
+    if problems:
+        raise BuildError("\n".join(problems))
+
+
+def _selected(chapters: list[toc.ChapterEntry], only: Iterable[str] | None) -> list[toc.ChapterEntry]:
+    """The chapters to execute: all of them, or those named by ``only`` (each must exist)."""
+    if only is None:
+        return list(chapters)
+    wanted = list(dict.fromkeys(only))
+    slugs = [c.slug for c in chapters]
+    for slug in wanted:
+        if slug not in slugs:
+            import difflib
+
+            near = difflib.get_close_matches(slug, slugs, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; chapters: {', '.join(slugs)}"
+            raise BuildError(f"--only {slug!r}: no such chapter{hint}")
+    return [c for c in chapters if c.slug in wanted]
+
+
+def _other_chapters(
+    chapters: list[toc.ChapterEntry],
+    selected: list[toc.ChapterEntry],
+    store: BuildCache | None,
+    keys: Mapping[str, str],
+    out: Path,
+    say: Callable[[str], Any],
+) -> dict[str, Path]:
+    """For ``--only``: the executed notebook of every chapter not selected, from the cache when its inputs are
+    unchanged, else from the previous build (as it was then); chapters with neither are left out."""
+    found: dict[str, Path] = {}
+    for chapter in chapters:
+        if chapter in selected:
+            continue
+        cached = store.root / chapter.slug / f"{keys[chapter.slug]}.ipynb" if store else None
+        previous = out / "executed" / f"{chapter.slug}.ipynb"
+        if cached is not None and cached.is_file():
+            found[chapter.slug] = cached
+            say(f"{chapter.slug} ... not rebuilt: from the cache (inputs unchanged)")
+        elif previous.is_file():
+            found[chapter.slug] = previous
+            say(f"{chapter.slug} ... not rebuilt: as in the previous build (its inputs may have changed since)")
+        else:
+            say(f"{chapter.slug} ... left out: never built; `levelii build` builds every chapter")
+    return found
+
+
+def _page_key(
+    chapters: list[toc.ChapterEntry],
+    i: int,
+    edition: str,
+    book: toc.Book,
+    execution: str | None,
+    notebook: Path,
+    templates: str,
+    launch: LaunchConfig | None = None,
+) -> str:
+    """The cache key of chapter ``i``'s page: its executed notebook and everything else the page shows."""
+    import hashlib
+
+    chapter = chapters[i]
+    neighbour = lambda c: (c.slug, c.title) if c is not None else None  # noqa: E731
+    context = {
+        "chapter": [chapter.slug, chapter.title, chapter.part, list(chapter.categories_shown)],
+        "prev": neighbour(chapters[i - 1] if i > 0 else None),
+        "next": neighbour(chapters[i + 1] if i + 1 < len(chapters) else None),
+        "number": [i + 1, len(chapters)],
+        "book": [book.title, book.subtitle, book.language, [(p.title, p.anchor) for p in book.parts]],
+        "front_matter": [(p.name, p.title) for p in book.for_edition(edition).front_matter],
+        "launch": repr(launch),
+    }
+    if execution is None:  # a notebook from the previous build: its content is its key
+        execution = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    return page_key(execution, edition, context, templates)
 
 
 def _swap_into_place(new: Path, out: Path) -> None:

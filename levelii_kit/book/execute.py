@@ -27,6 +27,7 @@ from typing import Any
 
 from .._protocol import STATIC_BUILD_ENV
 from ..errors import BuildError
+from .cache import BuildCache
 from .toc import ChapterEntry
 
 __all__ = [
@@ -51,6 +52,8 @@ def execute_chapters(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     on_done: Callable[[str, Path], Any] | None = None,
+    cache: BuildCache | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Execute every chapter's notebook with papermill, in parallel, one kernel per chapter.
 
@@ -80,6 +83,12 @@ def execute_chapters(
     on_done : callable, optional
         Called as ``on_done(slug, executed_notebook)`` in the calling thread as soon as a
         chapter has run without error (the build starts rendering its pages then).
+    cache : BuildCache, optional
+        A chapter whose execution key (``keys[slug]``, see :func:`levelii_kit.book.cache.execution_key`) is
+        in the cache is copied from it instead of run (``[1/7] slug ... from the cache``); a chapter that
+        ran without error is stored in it.
+    keys : mapping of slug to str, optional
+        The chapters' execution keys; required with ``cache``.
 
     Returns
     -------
@@ -105,6 +114,11 @@ def execute_chapters(
     if not chapters:
         return {}
     say = progress or (lambda line: None)
+    total, cached = len(chapters), {}
+    if cache is not None:
+        chapters, cached = _from_cache(chapters, out_dir, cache, dict(keys or {}), say, on_done)
+        if not chapters:
+            return cached
     jobs_args = [
         {
             "slug": c.slug,
@@ -123,13 +137,15 @@ def execute_chapters(
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(chapters))) as pool:
         futures = [pool.submit(_run_chapter_process, args, running) for args in jobs_args]
         try:
-            for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+            for done, future in enumerate(concurrent.futures.as_completed(futures), start=len(cached) + 1):
                 result = future.result()
                 results[result["slug"]] = result
                 status = "ok" if result["ok"] else f"FAILED: {result['ename']}"
                 if result.get("kernel_starts", 1) > 1:
                     status += f", kernel started {result['kernel_starts']} times"
-                say(f"[{done}/{len(chapters)}] {result['slug']} ... {status} ({result['seconds']:.1f} s)")
+                say(f"[{done}/{total}] {result['slug']} ... {status} ({result['seconds']:.1f} s)")
+                if result["ok"] and cache is not None:
+                    cache.store(result["slug"], keys[result["slug"]], result["output"], result["seconds"])
                 if result["ok"] and on_done is not None:
                     on_done(result["slug"], Path(result["output"]))
         except BaseException:  # e.g. Ctrl-C: stop every chapter still running, then give up
@@ -146,7 +162,33 @@ def execute_chapters(
     if failures:
         message = "; ".join(f"chapter {slug} failed: {error}" for slug, error in failures)
         raise BuildError(message, failures)
-    return {c.slug: Path(results[c.slug]["output"]) for c in chapters}
+    return cached | {c.slug: Path(results[c.slug]["output"]) for c in chapters}
+
+
+def _from_cache(
+    chapters: list[ChapterEntry],
+    out_dir: Path,
+    cache: BuildCache,
+    keys: dict[str, str],
+    say: Callable[[str], Any],
+    on_done: Callable[[str, Path], Any] | None,
+) -> tuple[list[ChapterEntry], dict[str, Path]]:
+    """Copy every chapter whose execution is cached into ``out_dir``; return the chapters left to run and those
+    copied (by slug)."""
+    missing = [c.slug for c in chapters if c.slug not in keys]
+    if missing:
+        raise BuildError(f"no execution key for chapter(s) {', '.join(missing)}")
+    left, cached = [], {}
+    for chapter in chapters:
+        target = out_dir / f"{chapter.slug}.ipynb"
+        if not cache.fetch(chapter.slug, keys[chapter.slug], target):
+            left.append(chapter)
+            continue
+        cached[chapter.slug] = target
+        say(f"[{len(cached)}/{len(chapters)}] {chapter.slug} ... from the cache (inputs unchanged)")
+        if on_done is not None:
+            on_done(chapter.slug, target)
+    return left, cached
 
 
 #: Seconds after ``timeout`` before a chapter's process is killed outright.

@@ -207,6 +207,7 @@ def render_site_pages(
         The edition's ``index.html``.
     """
     edition_dir = Path(edition_dir)
+    book = book.for_edition(edition)
     write_assets(edition_dir, book.casebook_dir, plotly_js)
     env = site_environment(Path(book.casebook_dir))
     base = {"book": book, "edition": EDITION_INFO[edition], "root": "", "needs_plotly": False}

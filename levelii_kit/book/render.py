@@ -346,6 +346,7 @@ def render_chapter(
     warnings : list of str
         Problems worth telling the author (e.g. a figure without a title).
     """
+    book = book.for_edition(edition)
     env = env or site_environment(Path(book.casebook_dir))
     exporter = exporter or _chapter_exporter(edition, book.casebook_dir)
     if copy_notebook:

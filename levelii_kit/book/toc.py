@@ -9,6 +9,7 @@ rest of the book from the ``casebook/`` folder: ``toc.yaml`` (title, parts, fron
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -157,11 +158,16 @@ class Part:
 
 @dataclass(frozen=True)
 class FrontMatterPage:
-    """A front matter page rendered from ``casebook/front_matter/<name>.md``."""
+    """A front matter page rendered from ``casebook/front_matter/<name>.md``.
+
+    ``editions`` are the editions the page is part of (``toc.yaml`` may list a page as
+    ``{name: writing-a-chapter, editions: [instructor]}``; a plain name is in every edition).
+    """
 
     name: str
     title: str
     body_html: str
+    editions: tuple[str, ...] = EDITIONS
 
     @property
     def filename(self) -> str:
@@ -192,6 +198,21 @@ class Book:
     parts: tuple[Part, ...]
     front_matter: tuple[FrontMatterPage, ...]
     glossary: tuple[GlossaryEntry, ...]
+
+    def for_edition(self, edition: str) -> Book:
+        """The book as one edition shows it: only the front matter pages of that edition.
+
+        Parameters
+        ----------
+        edition : str
+            One of :data:`EDITIONS`.
+
+        Returns
+        -------
+        Book
+        """
+        pages = tuple(p for p in self.front_matter if edition in p.editions)
+        return self if pages == self.front_matter else dataclasses.replace(self, front_matter=pages)
 
 
 def discover_chapters(cases_dir: Path | str = Path("cases")) -> list[ChapterEntry]:
@@ -384,7 +405,8 @@ def load_book(casebook_dir: Path | str | None = None) -> Book:
         parts.append(Part(title, f"part-{slugify(title)}", " ".join(str(item.get("intro") or "").split())))
 
     pages = []
-    for name in toc.get("front_matter") or []:
+    for item in toc.get("front_matter") or []:
+        name, editions = _front_matter_item(toc_path, item)
         path = root / "front_matter" / f"{name}.md"
         if not path.is_file():
             raise BuildError(f"{toc_path}: front matter page {path} is missing")
@@ -392,8 +414,8 @@ def load_book(casebook_dir: Path | str | None = None) -> Book:
             raise BuildError(f"{toc_path}: front matter page name {name!r} is reserved")
         text = path.read_text(encoding="utf-8")
         heading = re.search(r"(?m)^#\s+(.+?)\s*#*\s*$", text)
-        title = heading.group(1) if heading else str(name)
-        pages.append(FrontMatterPage(str(name), title, render_markdown(text, math=True)))
+        title = heading.group(1) if heading else name
+        pages.append(FrontMatterPage(name, title, render_markdown(text, math=True), editions))
 
     return Book(
         casebook_dir=root,
@@ -404,6 +426,20 @@ def load_book(casebook_dir: Path | str | None = None) -> Book:
         front_matter=tuple(pages),
         glossary=_load_glossary(root / "glossary.yaml"),
     )
+
+
+def _front_matter_item(toc_path: Path, item: Any) -> tuple[str, tuple[str, ...]]:
+    """A ``front_matter`` entry of toc.yaml: a page name, or ``{name: ..., editions: [...]}``."""
+    if isinstance(item, str):
+        return item, EDITIONS
+    if isinstance(item, dict) and isinstance(item.get("name"), str):
+        editions = item.get("editions", list(EDITIONS))
+        if not isinstance(editions, list) or not editions or any(e not in EDITIONS for e in editions):
+            raise BuildError(
+                f"{toc_path}: front matter page {item['name']!r}: editions must be a list of {', '.join(EDITIONS)}"
+            )
+        return item["name"], tuple(e for e in EDITIONS if e in editions)
+    raise BuildError(f"{toc_path}: a front_matter entry must be a page name or {{name: ..., editions: [...]}}")
 
 
 def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
