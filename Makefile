@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: test lint format casebook lab bench clean browser-tools
+.PHONY: test lint format casebook lab bench clean browser-tools js-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ $(AXE):
 
 browser-tools: /usr/bin/chromium $(AXE)
 
+# ---- JavaScript vendored from the npm registry (casebook/package.json + its lockfile; never a CDN) ----
+# reveal.js for the slide decks (levelii slides, the instructor edition's teaching package).
+JS_DEPS := casebook/node_modules/.package-lock.json
+$(JS_DEPS): casebook/package.json casebook/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix casebook >/dev/null && touch $@; \
+	else echo "npm not found: decks (levelii slides, the teaching package) need reveal.js from casebook/package.json"; fi
+
+js-deps: $(JS_DEPS)
+
 # The gate before the tests: formatting, lint, the architecture's contracts, docstrings on every public name.
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check --quiet .
@@ -37,10 +46,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(STAMP) browser-tools lint
+test: $(STAMP) browser-tools js-deps lint
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider
 
-casebook: $(STAMP)
+casebook: $(STAMP) js-deps
 	$(VENV)/bin/levelii build --jobs $(JOBS)
 
 lab: $(STAMP)

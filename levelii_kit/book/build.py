@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
-from . import pages, render, toc
+from . import package, pages, render, toc
 from .execute import DEFAULT_TIMEOUT, execute_chapters
 
 __all__ = ["build_casebook"]
@@ -110,6 +110,9 @@ def build_casebook(
         say(f"executing {len(chapters)} chapter(s) with {min(jobs, len(chapters))} job(s)")
         with _PageRenderer(jobs) as renderer:
             index = {c.slug: i for i, c in enumerate(chapters)}
+            if "instructor" in editions:  # decks, role briefs, handouts (book/package.py), while the notebooks run
+                for line in package.submit_packages(renderer.submit, chapters, tmp / "instructor"):
+                    say(line)
 
             def render_pages(slug: str, notebook: Path) -> None:  # while the other chapters still run
                 for edition in editions:

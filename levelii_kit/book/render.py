@@ -68,6 +68,7 @@ from .._protocol import (
     STUDENT_REMOVED_TAGS,
     WIDGET_MIME,
 )
+from . import package
 from .toc import EDITION_INFO, EDITIONS, Book, ChapterEntry, Part
 
 __all__ = [
@@ -332,6 +333,7 @@ def render_chapter(
         "prev": prev,
         "next": next,
         "needs_h1": not _has_h1(nb),
+        "package": package.links_for(chapter) if edition == "instructor" else None,  # the teaching package's box
     }
     resources = {
         "metadata": {"name": chapter.title, "path": str(chapter.folder)},
