@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AXE := build/tools/node_modules/axe-core/axe.min.js
 JOBS ?= 2
 
-.PHONY: test lint format casebook lab bench clean browser-tools js-deps
+.PHONY: test lint format casebook pdf lab bench clean browser-tools js-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,13 @@ $(AXE):
 browser-tools: /usr/bin/chromium $(AXE)
 
 # ---- JavaScript vendored from the npm registry (casebook/package.json + its lockfile; never a CDN) ----
-# reveal.js for the slide decks (levelii slides, the instructor edition's teaching package).
+# plotly.js (for a partial bundle built at build time), MiniSearch (offline search), esbuild, and reveal.js for the
+# slide decks (levelii slides, the instructor edition's teaching package). Without npm the build falls back to the
+# full plotly.min.js from the Python package, indexes search in the browser and leaves the decks out.
 JS_DEPS := casebook/node_modules/.package-lock.json
 $(JS_DEPS): casebook/package.json casebook/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix casebook >/dev/null && touch $@; \
-	else echo "npm not found: decks (levelii slides, the teaching package) need reveal.js from casebook/package.json"; fi
+	else echo "npm not found: full plotly bundle, search indexed in the browser, no decks (reveal.js)"; fi
 
 js-deps: $(JS_DEPS)
 
@@ -52,11 +54,16 @@ test: $(STAMP) browser-tools js-deps lint
 casebook: $(STAMP) js-deps
 	$(VENV)/bin/levelii build --jobs $(JOBS)
 
+# Both editions as one PDF each (build/casebook/<edition>/casebook-<edition>.pdf), beside the HTML casebook.
+pdf: $(STAMP) js-deps browser-tools
+	$(VENV)/bin/levelii build --pdf --jobs $(JOBS)
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab cases/
 
-bench: $(STAMP)
-	$(PY) benchmarks/run.py --casebook
+bench: $(STAMP) js-deps browser-tools
+	$(PY) benchmarks/run.py --casebook --reader
+	$(PY) benchmarks/bench_class.py
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

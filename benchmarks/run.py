@@ -101,6 +101,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a smoke run")
     parser.add_argument("--casebook", action="store_true", help="also time papermill per chapter and the whole build")
+    parser.add_argument("--reader", action="store_true", help="also time page paint, figure drawing and the PDF build")
     args = parser.parse_args(argv)
     print(f"levelii_kit benchmarks (median of repeats; numpy {np.__version__}; python {sys.version.split()[0]})")
     print(f"{'benchmark':58s} {'median':>10s} {'baseline':>10s} {'ratio':>8s} {'target':>8s}")
@@ -121,6 +122,10 @@ def main(argv=None):
         import bench_casebook
 
         bench_casebook.main()
+    if args.reader:
+        import bench_reader
+
+        bench_reader.main()
     return 0
 
 

@@ -18,11 +18,13 @@ __all__ = [
     "BOXED_TAGS",
     "CAPTION_TAG",
     "CASES_ENV",
+    "EXERCISE_MIME",
     "INJECTED_PARAMETERS_TAG",
     "KNOWN_TAGS",
     "LIVE_ONLY_TAG",
     "PARAMETERS_TAG",
     "PLOTLY_MIME",
+    "PREDICTION_MIME",
     "RECORD_MIME",
     "STATIC_BUILD_ENV",
     "STUDENT_REMOVED_TAGS",
@@ -43,6 +45,14 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 #: The mimetype of the outputs written by :func:`levelii_kit.chapter.record` (rendered as nothing).
 RECORD_MIME = "application/vnd.levelii.record+json"
+
+#: An exercise's form and every verdict it can show (:func:`levelii_kit.exercises.form_spec`), rendered by the
+#: casebook build as an HTML form that checks answers with no kernel.
+EXERCISE_MIME = "application/vnd.levelii.exercise+json"
+
+#: A prediction prompt and its sealed result (:func:`levelii_kit.predictions.prompt_spec`), rendered by the
+#: casebook build as a predict-then-reveal form.
+PREDICTION_MIME = "application/vnd.levelii.prediction+json"
 
 #: ipywidgets' view mimetype (dead without a kernel).
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

@@ -5,7 +5,9 @@ Names only, no third-party imports: the model, the case files, the teaching laye
 
 from __future__ import annotations
 
-__all__ = ["humanize", "one_line"]
+import html
+
+__all__ = ["escape_markdown", "humanize", "one_line"]
 
 
 def humanize(name: str) -> str:
@@ -47,3 +49,25 @@ def one_line(text: object) -> str:
     'two lines'
     """
     return " ".join(str(text).split())
+
+
+def escape_markdown(text: object) -> str:
+    """Escape case-file text for Markdown display: no raw HTML, no accidental emphasis, links or tables.
+
+    Parameters
+    ----------
+    text : object
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> escape_markdown("<b>bold</b> *x*")
+    '&lt;b&gt;bold&lt;/b&gt; \\\\*x\\\\*'
+    """
+    out = html.escape(str(text), quote=False)
+    for ch in "\\`*_[]#|":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -41,6 +41,8 @@ __all__ = [
     "CaseError",
     "Problem",
     "CaseMove",
+    "Prediction",
+    "PREDICTION_ANSWERS",
     "Source",
     "format_citation",
     "Fact",
@@ -324,7 +326,25 @@ class SessionSpec(_Model):
 
 # ------------------------------------------------------------------ end of roles and session (spec)
 
+# ------------------------------------------------------------------ prediction prompts (teaching.predictions)
+#: Which kinds of answer each revealed quantity allows (a reader cannot say yes or no to a point on the issue).
+PREDICTION_ANSWERS = {"side": ("yes_no", "probability"), "joint": ("yes_no", "probability"), "outcome": ("point",)}
 
+
+class PredictionSpec(_Model):
+    """One prediction prompt: what the reader predicts, in which setting, and how they answer."""
+
+    id: SourceId
+    prompt: Annotated[Text, Field(min_length=3)]
+    quantity: Literal["side", "joint", "outcome"]
+    side: Ident | None = None
+    moves: list[SourceId] = []
+    strengths: dict[Ident, NonNeg] = {}
+    answer: Literal["yes_no", "probability", "point"]
+    explain: Text = ""
+
+
+# ------------------------------------------------------------------------------------------------------------
 class TeachingSpec(_Model):
     """The teaching material: learning goals, debrief questions, instructor notes, assumptions, exercises."""
 
@@ -335,6 +355,7 @@ class TeachingSpec(_Model):
     exercises: list[ExerciseSpec] = []
     roles: list[RoleSpec] = []  # optional: role briefs for a role-play (see RoleSpec)
     session: SessionSpec | None = None  # optional: the session plan (see SessionSpec)
+    predictions: list[PredictionSpec] = []
 
 
 class CaseSpec(_Model):
@@ -609,6 +630,48 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Prediction:
+    """A prediction prompt of a case (``teaching.predictions``): the reader commits a guess, then the model reveals.
+
+    Attributes
+    ----------
+    id : str
+        Unique within the case.
+    prompt : str
+        The question put to the reader.
+    quantity : {"side", "joint", "outcome"}
+        What the model reveals: the chance that ``side`` ratifies, the chance of agreement at the Level I outcome
+        (0 when there is no deal), or the outcome's point on the (first) issue.
+    side : str or None
+        The side's name; set exactly when ``quantity`` is ``"side"``.
+    moves : tuple of str
+        Moves switched on besides the case's default moves.
+    strengths : types.MappingProxyType
+        Constituency strength overrides.
+    answer : {"yes_no", "probability", "point"}
+        How the reader answers: yes or no (the model says yes at a chance of 50% or more), a chance in [0, 1], or
+        a point on the issue within its range.
+    explain : str
+        Shown after the reveal.
+
+    Notes
+    -----
+    :mod:`levelii_kit.predictions` computes the reveal with the model. Predict-then-reveal is a standard teaching
+    device in classroom experiments ("What do you predict will happen?" before play; see the MobLab and Veconlab
+    practice summarised in the project's research notes).
+    """
+
+    id: str
+    prompt: str
+    quantity: str
+    answer: str
+    side: str | None = None
+    moves: tuple[str, ...] = ()
+    strengths: Any = field(default_factory=lambda: types.MappingProxyType({}))
+    explain: str = ""
+
+
+@dataclass(frozen=True)
 class Case:
     """A validated case: the story, the baseline scenario, the moves and the teaching material.
 
@@ -632,6 +695,8 @@ class Case:
         Role briefs for a class role-play (``teaching.roles``; empty when the file has none).
     session : Session or None
         The session plan (``teaching.session``), if the file has one.
+    predictions : tuple of Prediction
+        The prediction prompts (``teaching.predictions``), in file order.
     """
 
     slug: str
@@ -651,6 +716,15 @@ class Case:
     notes: Any = field(default_factory=lambda: types.MappingProxyType({}))
     roles: tuple[Role, ...] = ()  # teaching.roles (optional)
     session: Session | None = None  # teaching.session (optional)
+    predictions: tuple[Prediction, ...] = ()
+
+    def prediction(self, prediction_id: str) -> Prediction:
+        """Return a prediction prompt by id."""
+        for p in self.predictions:
+            if p.id == prediction_id:
+                return p
+        ids = [p.id for p in self.predictions]
+        raise KeyError(f"case {self.slug!r} has no prediction {prediction_id!r}; predictions: {ids}")
 
     def move(self, move_id: str) -> CaseMove:
         """Return a move by id."""
@@ -982,6 +1056,7 @@ def _cross_check(data: dict, path: Path, problems, name):
         for who in strengths if isinstance(strengths, dict) else []:
             if who not in names:
                 bad(f"{where}.strengths.{who}", f"unknown constituency {who!r}")
+    _check_predictions(data, bad, names, side_names, move_ids)
     model = data.get("model")
     sol = model.get("solution") if isinstance(model, dict) else None
     if isinstance(sol, dict) and isinstance(sol.get("proposer"), str) and sol["proposer"] not in side_names:
@@ -1131,6 +1206,56 @@ def _build_roles_and_session(spec: CaseSpec):
 # ------------------------------------------------------------------ end of roles and session (checks)
 
 
+def _check_predictions(data: dict, bad, names, side_names, move_ids):
+    """Cross-checks of ``teaching.predictions``: ids, sides, moves, constituencies, and answer against quantity."""
+    teaching = data.get("teaching") if isinstance(data.get("teaching"), dict) else {}
+    defaults = {mv.get("id") for _, mv in _items(data, "interventions") if mv.get("default") is True and mv.get("id")}
+    seen = {}
+    for pi, pr in _items(teaching, "predictions"):
+        where = f"teaching.predictions[{pi}]"
+        pid = pr.get("id")
+        if isinstance(pid, str):
+            if pid in seen:
+                bad(f"{where}.id", f"duplicate id {pid!r} (first at teaching.predictions[{seen[pid]}])")
+            else:
+                seen[pid] = pi
+        quantity, side, answer = pr.get("quantity"), pr.get("side"), pr.get("answer")
+        if quantity == "side":
+            if side is None:
+                bad(f"{where}.side", f"required when quantity is side; expected one of {sorted(side_names)}")
+            elif isinstance(side, str) and side not in side_names:
+                bad(f"{where}.side", f"unknown side {side!r}; expected one of {sorted(side_names)}")
+        elif quantity in PREDICTION_ANSWERS and side is not None:
+            bad(f"{where}.side", f"only used when quantity is side (quantity is {quantity!r}); remove it")
+        allowed = PREDICTION_ANSWERS.get(quantity)
+        if (
+            allowed
+            and isinstance(answer, str)
+            and answer in ("yes_no", "probability", "point")
+            and answer not in allowed
+        ):
+            bad(
+                f"{where}.answer",
+                f"answer {answer!r} is not allowed for quantity {quantity!r}; expected {' or '.join(allowed)}",
+            )
+        listed = pr.get("moves")
+        done = set()
+        for j, mid in enumerate(listed if isinstance(listed, list) else []):
+            if not isinstance(mid, str):
+                continue
+            if mid not in move_ids:
+                bad(f"{where}.moves[{j}]", f"unknown move {mid!r}; expected one of {sorted(m for m in move_ids if m)}")
+            elif mid in defaults:
+                bad(f"{where}.moves[{j}]", f"{mid!r} is a default move, already on; list only the moves added to it")
+            elif mid in done:
+                bad(f"{where}.moves[{j}]", f"move {mid!r} is listed twice")
+            done.add(mid)
+        strengths = pr.get("strengths")
+        for who in strengths if isinstance(strengths, dict) else []:
+            if who not in names:
+                bad(f"{where}.strengths.{who}", f"unknown constituency {who!r}; expected one of {sorted(names)}")
+
+
 def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
     def point(v):
         return tuple(v) if isinstance(v, list) else (v,)
@@ -1221,6 +1346,19 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
     )
     notes = types.MappingProxyType({c.name: c.note for s in spec.sides for c in s.constituencies})
     roles, session = _build_roles_and_session(spec)
+    predictions = tuple(
+        Prediction(
+            id=p.id,
+            prompt=p.prompt,
+            quantity=p.quantity,
+            answer=p.answer,
+            side=p.side,
+            moves=tuple(p.moves),
+            strengths=types.MappingProxyType({k: float(v) for k, v in p.strengths.items()}),
+            explain=p.explain,
+        )
+        for p in spec.teaching.predictions
+    )
     return Case(
         slug=spec.slug or (path.parent.name if path.name == "case.yaml" else path.stem),
         title=spec.title,
@@ -1239,6 +1377,7 @@ def _build(spec: CaseSpec, path: Path, problems, name) -> Case | None:
         notes=notes,
         roles=roles,
         session=session,
+        predictions=predictions,
     )
 
 

@@ -17,7 +17,6 @@ HTML.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -31,6 +30,7 @@ import numpy as np
 
 from ._frames import labelled
 from ._protocol import RECORD_MIME, STATIC_BUILD_ENV
+from ._text import escape_markdown as escape
 from .casefile import Case, load_case
 from .errors import ParameterError
 from .ledger import Ledger, helper_ledger
@@ -312,20 +312,6 @@ def read_records(path) -> dict:
 
 
 # ------------------------------------------------------------------------------------------- case text
-def escape(text: str) -> str:
-    """Escape case-file text for Markdown display: no raw HTML, no accidental emphasis.
-
-    Examples
-    --------
-    >>> escape("<b>bold</b> *x*")
-    '&lt;b&gt;bold&lt;/b&gt; \\\\*x\\\\*'
-    """
-    out = html.escape(str(text), quote=False)
-    for ch in "\\`*_[]#|":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 class _Markdown:
     """A Markdown block for notebook display (``_repr_markdown_``) that also prints as text."""
 

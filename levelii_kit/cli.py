@@ -5,7 +5,8 @@ problem); ``levelii show SLUG`` prints a case's baseline result (support per con
 side, win-sets, ZOPA, outcome); ``levelii run SLUG -p NAME VALUE`` validates a chapter's parameters before a
 kernel starts and executes it; ``levelii present SLUG`` serves it live with Voila; ``levelii build`` renders the
 HTML casebook; ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii slides SLUG`` writes
-its reveal.js debrief deck. User errors print one line and exit non-zero, never a traceback.
+its reveal.js debrief deck; ``levelii class SLUG`` runs the live class session. User errors print one line and exit
+non-zero, never a traceback.
 """
 
 from __future__ import annotations
@@ -201,8 +202,16 @@ def cmd_build(args) -> int:
     editions = ("student", "instructor") if args.edition == "both" else (args.edition,)
     if args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
-    index = build_casebook(out=Path(args.out), editions=editions, jobs=args.jobs)
+    # ---- the reader's options (issue 11): PDFs and JupyterHub launch links ----
+    from .book.launch import load_launch_config
+    from .book.toc import default_casebook_dir
+
+    launch = load_launch_config(default_casebook_dir(), hub=args.hub, repo=args.repo, branch=args.branch)
+    index = build_casebook(out=Path(args.out), editions=editions, jobs=args.jobs, pdf=args.pdf, launch=launch)
     print(index)
+    if args.pdf:
+        for edition in editions:
+            print(Path(args.out) / edition / f"casebook-{edition}.pdf")
     return 0
 
 
@@ -254,6 +263,26 @@ def cmd_slides(args) -> int:
 # ------------------------------------------------------------------ end of slides
 
 
+# ------------------------------------------------------------------------------- levelii class (live session)
+def cmd_class(args) -> int:
+    """Serve a chapter's live class session: students' predictions and outcomes, the instructor's aggregates."""
+    from .book.classroom.server import DEFAULT_PORT, run
+    from .book.classroom.store import ClassError
+
+    try:
+        run(
+            args.slug,
+            host=args.host,
+            port=DEFAULT_PORT if args.port is None else args.port,
+            db=args.db,
+            open_browser=not args.no_browser,
+        )
+    except ClassError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------
 def _intervals(ws) -> str:
     if ws.intervals is None:
         return f"area {_fmt(ws.size[0])}"
@@ -335,6 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", choices=("student", "instructor", "both"), default="both")
     p.add_argument("--out", default="build/casebook", help="output folder (default build/casebook)")
     p.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
+    # ---- the reader's options (issue 11) ----
+    p.add_argument(
+        "--pdf", action="store_true", help="also print each edition as one PDF (OUT/EDITION/casebook-EDITION.pdf)"
+    )
+    p.add_argument(
+        "--hub", metavar="URL", help="JupyterHub for the chapters' Launch links (overrides casebook/book.yaml)"
+    )
+    p.add_argument("--repo", metavar="URL", help="git repository the hub clones for the Launch links")
+    p.add_argument("--branch", metavar="NAME", help="its branch (default: book.yaml's, else main)")
     p.set_defaults(func=cmd_build)
     # -------------------------------------------------------------- handouts
     p = sub.add_parser(
@@ -366,6 +404,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("slug", help="case slug (see levelii list) or path to a case file")
     p.add_argument("-o", "--output", help="the deck's HTML file (default build/slides/SLUG/index.html)")
     p.set_defaults(func=cmd_slides)
+
+    # ---------------------------------------------------------------------------- levelii class (live session)
+    p = sub.add_parser(
+        "class",
+        help="run a live class session for a chapter",
+        description="Serve a chapter's live class session: students answer its prediction prompts and record "
+        "their group's outcome on a phone-sized page; the instructor's page shows live aggregates over the model's "
+        "win-sets and ZOPA. Binds 127.0.0.1 unless --host says otherwise: serving the room's network "
+        "(--host 0.0.0.0) is your explicit choice.",
+    )
+    p.add_argument("slug", help="case slug (see levelii list)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--db", default=None, help="the session's SQLite file (default build/class/SLUG.sqlite3)")
+    p.add_argument("--no-browser", action="store_true", help="do not open the instructor's page")
+    p.set_defaults(func=cmd_class)
+    # ------------------------------------------------------------------------------------------------------------
     return parser
 
 

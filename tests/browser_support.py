@@ -20,16 +20,15 @@ ARGS = [
 
 
 def open_page(tab, path: Path):
-    """Load a page and wait until each of its plots has drawn an SVG."""
+    """Load a page, scroll each plot into view (figures are drawn as they near the viewport) and wait until each
+    of them has drawn an SVG; then scroll back to the top."""
     tab.page.goto(path.as_uri())
-    plots = tab.page.locator(".cb-plot").count()
-    if plots:
-        tab.page.wait_for_function(
-            "n => document.querySelectorAll('.cb-plot .main-svg').length >= n && "
-            "[...document.querySelectorAll('.cb-plot')].every(d => d.querySelector('.main-svg'))",
-            arg=plots,
-        )
-    return plots
+    plots = tab.page.locator(".cb-plot")
+    for k in range(plots.count()):
+        plots.nth(k).scroll_into_view_if_needed()
+        plots.nth(k).locator(".main-svg").first.wait_for(state="attached", timeout=15_000)
+    tab.page.evaluate("window.scrollTo(0, 0)")
+    return plots.count()
 
 
 def axe_problems(tab, label):

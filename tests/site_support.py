@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from levelii_kit.book.build import build_casebook
+from levelii_kit.book.launch import LaunchConfig
 
 REPO = Path(__file__).resolve().parents[1]
 CASEBOOK = REPO / "casebook"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "site"
 PARAMETERS = {"tiny_basics": {"hawk_strength": 0.6}}
+#: Launch links of the fixture casebook (issue 11): a hub and a repository that are never contacted.
+LAUNCH = LaunchConfig(hub="https://hub.example.edu/", repo="https://github.com/example/levelii", branch="main")
 
 
 def build_fixture_site(tmp_path_factory) -> Path:
@@ -26,6 +29,7 @@ def build_fixture_site(tmp_path_factory) -> Path:
             casebook_dir=CASEBOOK,
             parameters=PARAMETERS,
             progress=lines.append,
+            launch=LAUNCH,
         )
         (out.parent / "progress.txt").write_text("\n".join(lines), encoding="utf-8")
     return out

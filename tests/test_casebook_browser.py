@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -32,7 +33,7 @@ EDITIONS = ("student", "instructor")
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     out = tmp_path_factory.mktemp("real") / "casebook"
-    build_casebook(out=out, cases_dir=ROOT / "cases", progress=lambda *a, **k: None)
+    build_casebook(out=out, cases_dir=ROOT / "cases", progress=lambda *a, **k: None, pdf=True)
     return out
 
 
@@ -219,3 +220,153 @@ def test_axe(book, tab, edition):
         open_page(tab, book / edition / name)
         problems += axe_problems(tab, f"{edition}/{name}")
     assert problems == []
+
+
+# ---- the reader's casebook (issue 11) ---------------------------------------------------------------------------
+
+#: A word of each chapter that no other chapter's notebook or case file uses (checked below from the sources).
+UNIQUE_WORDS = {
+    "camp_david_knesset": "Knesset",
+    "crowd_outside": "crowd",
+    "cuban_missile_jupiters": "Khrushchev",
+    "german_unification": "Shevardnadze",
+    "newscorp_dow_jones": "Bancroft",
+    "panama_canal_treaties": "Torrijos",
+    "two_level_basics": "machinery",
+}
+
+
+def test_unique_words_occur_in_one_chapter_only():
+    assert set(UNIQUE_WORDS) == set(SLUGS)
+    for slug, word in UNIQUE_WORDS.items():
+        holders = {
+            p.parent.name
+            for p in (ROOT / "cases").glob("*/*")
+            if p.suffix in (".yaml", ".ipynb") and word.lower() in p.read_text(encoding="utf-8").lower()
+        }
+        assert holders == {slug}, (word, holders)
+
+
+def _search(page, query):
+    page.fill("#cb-search-input", query)
+    page.wait_for_function(
+        "q => (document.getElementById('cb-search-status').textContent || '').includes(q)", arg=query, timeout=10_000
+    )
+    return page.locator("#cb-search-results a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_search_finds_a_chapter_only_word_in_that_chapter_only(book, tab, edition):
+    page = tab.page
+    for name in sorted(p.name for p in (book / edition).glob("*.html")):
+        page.goto((book / edition / name).as_uri())
+        assert page.locator("header input[type=search]").count() == 1, name
+        assert page.locator("label[for=cb-search-input]").inner_text() == "Search the casebook"
+    page.goto((book / edition / "glossary.html").as_uri())
+    for slug, word in UNIQUE_WORDS.items():
+        hrefs = _search(page, word)
+        chapters = {h.split(".html")[0] for h in hrefs if h.split(".html")[0] in SLUGS}
+        assert chapters == {slug}, (word, hrefs)
+        assert all("#" in h for h in hrefs if h.startswith(slug)), "results link to a section"
+    # by keyboard: Down into the list, Enter opens the section
+    _search(page, "Shevardnadze")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.getAttribute('href')")
+    assert first.startswith("german_unification.html#")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/german_unification.html#*")
+    anchor = first.split("#", 1)[1]
+    assert page.locator(f"[id='{anchor}']").count() == 1
+    assert tab.blocked == [] and tab.errors == []
+
+
+def test_student_search_index_leaves_out_instructor_text(book):
+    """Each edition indexes what it shows: the instructor and solution cells' text only in the instructor's."""
+    from levelii_kit.book.search import collect_sections
+    from levelii_kit.book.toc import discover_chapters, load_book, order_chapters
+
+    bk = load_book()
+    chapters = order_chapters(discover_chapters(ROOT / "cases"), bk)
+    student = " ".join(s.text for s in collect_sections(book / "student", chapters, bk))
+    teacher: dict[str, str] = {}
+    for section in collect_sections(book / "instructor", chapters, bk):
+        key = section.url.split(".html")[0]
+        teacher[key] = teacher.get(key, "") + " " + section.text
+    for slug in SLUGS:
+        for fragment in [f for f in teacher_fragments(slug) if "(" not in f]:  # prose (code is not indexed)
+            assert fragment not in student, (slug, fragment)
+            assert fragment in teacher[slug], (slug, fragment)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_chapter_links_its_notebook_and_case_file(book, edition):
+    import nbformat
+    import yaml
+
+    for slug in SLUGS:
+        page = (book / edition / f"{slug}.html").read_text(encoding="utf-8")
+        links = re.findall(r'<a (?=[^>]*\bdownload\b)[^>]*\bhref="(downloads/[^"]+)"', page)  # any attribute order
+        assert links == [f"downloads/{slug}/{slug}.ipynb", f"downloads/{slug}/case.yaml"]
+        nb = nbformat.read(book / edition / links[0], as_version=4)
+        nbformat.validate(nb)
+        assert f'setup("{slug}"' in "\n".join(c.source for c in nb.cells)
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+        text = " ".join(" ".join(c.source for c in nb.cells).split())
+        assert (teacher_fragments(slug)[-1] in text) == (edition == "instructor")
+        assert yaml.safe_load((book / edition / links[1]).read_text(encoding="utf-8"))["slug"] == slug
+
+
+def test_figures_are_drawn_as_they_near_the_viewport(book, tab):
+    """Lazy drawing: at load only the figures near the top are drawn; each one is once scrolled into view."""
+    page = tab.page
+    page.goto((book / "student" / "german_unification.html").as_uri())
+    page.wait_for_function("() => window.Plotly")  # deferred: plotly has loaded, and drawn what is near the top
+    page.wait_for_timeout(300)
+    total = page.locator(".cb-plot").count()
+    drawn = page.locator(".cb-plot.cb-plot--drawn").count()
+    assert total >= 8 and drawn < total, (drawn, total)
+    assert page.evaluate("[...document.querySelectorAll('script[src]')].every(s => s.defer)")
+    for k in range(total):
+        plot = page.locator(".cb-plot").nth(k)
+        plot.scroll_into_view_if_needed()
+        plot.locator(".main-svg").first.wait_for(state="attached", timeout=10_000)
+    assert page.locator(".cb-plot.cb-plot--drawn").count() == total
+    # the partial bundle holds every trace type the chapter draws
+    types = page.evaluate("[...document.querySelectorAll('.cb-plot')].flatMap(d => d._fullData.map(t => t.type))")
+    assert {"bar", "scatter", "waterfall"} <= set(types)
+    assert tab.blocked == [] and tab.errors == []
+
+
+def test_a_figure_jumped_to_is_drawn(book, tab):
+    page = tab.page
+    page.goto((book / "student" / "german_unification.html").as_uri())
+    last = page.locator("figure[id^=figure-]").count()
+    page.goto((book / "student" / "german_unification.html").as_uri() + f"#figure-{last}")
+    page.locator(f"#figure-{last} .cb-plot .main-svg").first.wait_for(state="attached", timeout=10_000)
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_holds_every_chapter_with_page_numbers(book, edition):
+    from pypdf import PdfReader
+
+    pdf = book / edition / f"casebook-{edition}.pdf"
+    reader = PdfReader(str(pdf))
+    texts = [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split()) for p in reader.pages]
+    whole = " ".join(texts)
+    assert texts[0].startswith("Level II Negotiation: A Casebook")
+    assert "Contents" in texts[1]
+    for case in lk.list_cases():
+        title = " ".join(lk.load_case(case).title.split())
+        assert title in whole, title
+        # the contents give the page the chapter starts on, and that page (or the next) carries its title
+        line = re.search(re.escape(title) + r"[ .]*(\d+)", texts[1])
+        assert line, (title, texts[1][:500])
+        start = int(line.group(1))
+        assert title[:40] in texts[start - 1] + texts[min(start, len(texts) - 1)], (title, start)
+    assert "Glossary" in whole and "Bibliography" in whole
+    fragments = [f for f in teacher_fragments("german_unification") if "(" not in f]  # prose, not code
+    assert fragments
+    assert any(f in whole for f in fragments) == (edition == "instructor")
+    assert "This figure is interactive in the HTML casebook" in whole
+    assert re.search(r"page 3 of \d+", texts[2])

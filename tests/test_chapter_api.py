@@ -107,10 +107,14 @@ def test_exercise_feedback_explains(case):
     assert best.correct
     assert check(case, "ex_best_single", "offer_assurance").correct
     wrong = check(case, "ex_best_single", "mollify_their_hawk")
-    assert not wrong.correct and "offer_assurance does better" in wrong.message
+    assert not wrong.correct and "Offer the assurance does better" in wrong.message
     with pytest.raises(KeyError):
         check(case, "ex_missing", 1)
     assert "**Right.**" in right._repr_markdown_()
+    # before an answer the checker judges nothing: it says what to enter (no "Right." or "Not quite.")
+    for ex in ("ex_schelling", "ex_cheapest_help", "ex_best_single"):
+        empty = check(case, ex, None)
+        assert empty.correct is None and str(empty).startswith("Enter your answer")
 
 
 def test_every_checkable_exercise_has_a_right_answer():

@@ -12,9 +12,10 @@ from levelii_kit.book.toc import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = r"[A-Za-z0-9_./<>-]+\.(?:md|ya?ml|toml|ipynb|rst)"
-CITED = re.compile(rf"(?<![\w/.-])({DOCUMENTS})(?![\w/-])")
+CITED = re.compile(rf"(?<![\w/.=<-])({DOCUMENTS})(?![\w/-])")  # not inside a URL (after "=" or "/")
 REPO_FILES = {p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts}
 BASENAMES = {Path(f).name for f in REPO_FILES}
+OUTPUT_FOLDERS = {"build", "downloads", "executed"}  # what the build writes, named in docstrings, not documents
 
 
 def _docstrings(path: Path):
@@ -45,7 +46,7 @@ def _exists(cited: str) -> bool:
     folder); a bare name must be a file somewhere in the repository, and a Markdown document must be
     cited by its path (a bare name for the model appendix once pointed outside the repository). Paths that
     start with a placeholder (``<out_dir>/...``) name files the code writes, not documents."""
-    if cited.startswith("<"):
+    if cited.startswith("<") or cited.split("/")[0] in OUTPUT_FOLDERS:
         return True
     pattern = re.sub(r"<[a-z_]+>", "[^/]+", re.escape(cited.lstrip("./")).replace(r"\<", "<").replace(r"\>", ">"))
     if "/" in cited:

@@ -65,6 +65,13 @@ def test_the_deck_follows_the_case_file(decks, slug):
     # the actor map, the baseline's support and win-sets
     titles = [s.figure.title for s in deck.slides if s.figure is not None]
     assert any(t.startswith("Who sits at the table") or "table" in t.lower() for t in titles), titles
+    # predict, then reveal: a slide per prompt, in order, with the model's answer in the words the casebook uses
+    from levelii_kit.predictions import reveal_all
+
+    predict = [s for s in deck.slides if s.kind == "predict"]
+    assert [s.items[0] for s in predict] == [" ".join(p.prompt.split()) for p in case.predictions]
+    assert [s.info["reveal"] for s in predict] == [r.text for r in reveal_all(case).values()]
+    assert kinds.index("predict") < kinds.index("move") if predict and "move" in kinds else True
     # one slide per helping move, in the case file's order, each with a figure of its own
     moves = [s for s in deck.slides if s.kind == "move"]
     assert [s.title for s in moves] == [m.label for m in helping_moves(case)]

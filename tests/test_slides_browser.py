@@ -1,7 +1,8 @@
 """Every chapter's debrief deck in Debian's Chromium, offline (issue 12: "Done when").
 
 Each deck is built by ``levelii slides`` into a temporary folder and opened from ``file://`` with every other
-request refused. It must advance with the arrow keys through every slide, carry speaker notes (the case file's
+request refused. It must advance with the arrow keys through every slide (a prediction's answer appearing on the
+key press before the next slide), carry speaker notes (the case file's
 instructor notes among them), draw every figure (each plotly container holds plotly's SVG), keep the what-if
 figure and the move figures interactive (a slider step and a button switch to their precomputed traces, although
 reveal.js scales the slides), and log no console error and make no outside request.
@@ -48,10 +49,24 @@ def test_deck_advances_draws_its_figures_and_has_notes(decks, tab, slug):
     total = open_deck(tab, decks[slug])
     assert total >= 10
     assert page.evaluate("Reveal.getIndices().h") == 0
-    for k in range(1, total):
+    visited = [0]
+    while not page.evaluate("Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+        before = page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().f]")
+        hidden = page.evaluate("document.querySelectorAll('.present .fragment:not(.visible)').length")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("k => Reveal.getIndices().h === k", arg=k, timeout=10_000)
+        page.wait_for_function(
+            "b => JSON.stringify([Reveal.getIndices().h, Reveal.getIndices().f]) !== JSON.stringify(b)",
+            arg=before,
+            timeout=10_000,
+        )
+        h = page.evaluate("Reveal.getIndices().h")
+        if h == before[0]:  # the key showed a fragment (a prediction's answer) on the same slide
+            assert page.evaluate("document.querySelectorAll('.present .fragment:not(.visible)').length") == hidden - 1
+        else:
+            assert h == before[0] + 1
+            visited.append(h)
         page.wait_for_function(DRAWN, timeout=20_000)  # the new slide's figures draw when it is shown
+    assert visited == list(range(total))
     assert page.evaluate("Reveal.isLastSlide()")
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("k => Reveal.getIndices().h === k", arg=total - 2)

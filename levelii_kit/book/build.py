@@ -11,6 +11,12 @@ Building (``make casebook``, or ``levelii build``) takes three steps, following 
    and swaps that folder into place only when everything succeeded. A failed build leaves the previous
    casebook exactly as it was and removes its temporary folder.
 
+The reader's additions (issue 11), each a small step of its own: the plotly.js bundle of the trace types the
+chapters draw (:mod:`levelii_kit.book.bundle`), each chapter's files to download and the edition's search index
+(:mod:`levelii_kit.book.search`), "Launch" links to a JupyterHub (:mod:`levelii_kit.book.launch`) and, with
+``pdf=True``, each edition printed as one PDF (:mod:`levelii_kit.book.printbook`), all inside the temporary
+folder, so they are swapped into place with the rest.
+
 Every failure a user can cause (a broken case file, a cell that raises, a missing part) is reported as a
 :class:`~levelii_kit.errors.BuildError` whose message names the chapter in one line.
 """
@@ -30,6 +36,7 @@ from typing import Any
 from ..errors import BuildError
 from . import package, pages, render, toc
 from .execute import DEFAULT_TIMEOUT, execute_chapters
+from .launch import LaunchConfig, load_launch_config
 
 __all__ = ["build_casebook"]
 
@@ -44,6 +51,8 @@ def build_casebook(
     casebook_dir: Path | str | None = None,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    pdf: bool = False,
+    launch: LaunchConfig | None = None,
 ) -> Path:
     """Build the HTML casebook: execute every chapter, render the editions, swap into place.
 
@@ -73,6 +82,10 @@ def build_casebook(
         Papermill parameters per chapter (see :func:`~levelii_kit.book.execute.execute_chapters`).
     timeout : float, default :data:`DEFAULT_TIMEOUT`
         Seconds one chapter may run.
+    pdf : bool, default False
+        Also print each edition as one PDF, ``out/<edition>/casebook-<edition>.pdf`` (headless Chromium).
+    launch : LaunchConfig, optional
+        Launch links to a JupyterHub; by default those of ``casebook/book.yaml`` (none if it sets no hub).
 
     Returns
     -------
@@ -101,6 +114,8 @@ def build_casebook(
     if not chapters:
         raise BuildError(f"no chapters found in {cases_dir}")
     chapters = toc.order_chapters(chapters, book)  # fails early on an unknown part
+    if launch is None:
+        launch = load_launch_config(book.casebook_dir)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
@@ -117,7 +132,14 @@ def build_casebook(
             def render_pages(slug: str, notebook: Path) -> None:  # while the other chapters still run
                 for edition in editions:
                     renderer.submit(
-                        render.render_chapter_page, chapters, index[slug], notebook, edition, tmp / edition, book
+                        render.render_chapter_page,
+                        chapters,
+                        index[slug],
+                        notebook,
+                        edition,
+                        tmp / edition,
+                        book,
+                        launch,
                     )
 
             execute_chapters(
@@ -132,13 +154,17 @@ def build_casebook(
             t0 = time.perf_counter()
             for line in renderer.results():
                 say(line)
+        plotly_js = _plotly_js(tmp / "executed", book, say, package.trace_types(tmp / "instructor"))
         for edition in editions:
-            pages.render_site_pages(chapters, edition, tmp / edition, book)
+            pages.render_site_pages(chapters, edition, tmp / edition, book, plotly_js=plotly_js)
+            _reader_files(chapters, edition, tmp / edition, book, say)
         say(
             f"rendered {len(chapters)} chapter(s) in {len(editions)} edition(s) "
             f"({time.perf_counter() - t0:.1f} s after the last chapter ran)"
         )
         pages.write_landing(tmp, editions, book)
+        if pdf:
+            _print_editions(chapters, editions, tmp, book, say)
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -146,6 +172,40 @@ def build_casebook(
     say(f"casebook ready in {out} ({time.perf_counter() - started:.1f} s)")
     first = "student" if "student" in editions else editions[0]
     return out / first / "index.html"
+
+
+def _plotly_js(executed: Path, book: toc.Book, say: Callable[[str], Any], extra: Iterable[str] = ()) -> str:
+    """The plotly.js every edition ships: a bundle of the trace types the executed chapters (and ``extra``: the
+    instructor edition's decks) draw."""
+    from .bundle import plotly_bundle, trace_types
+
+    bundle = plotly_bundle(trace_types(sorted(executed.glob("*.ipynb"))) | set(extra), book.casebook_dir)
+    say(bundle.note)
+    return bundle.text
+
+
+def _reader_files(
+    chapters: list[toc.ChapterEntry], edition: str, edition_dir: Path, book: toc.Book, say: Callable[[str], Any]
+) -> None:
+    """Each chapter's notebook and case file to download, and the edition's search index (after every page)."""
+    from .search import collect_sections, write_search_index
+
+    pages.write_downloads(chapters, edition, edition_dir)
+    say(
+        f"{edition} edition: "
+        + write_search_index(edition_dir, collect_sections(edition_dir, chapters, book), book.casebook_dir)
+    )
+
+
+def _print_editions(
+    chapters: list[toc.ChapterEntry], editions: tuple[str, ...], tmp: Path, book: toc.Book, say: Callable[[str], Any]
+) -> None:
+    """Print each edition as one PDF, ``<edition>/casebook-<edition>.pdf``."""
+    from .printbook import print_edition
+
+    for edition in editions:
+        result = print_edition(chapters, edition, tmp / edition, book)
+        say(f"{edition} edition: {result.path.name}, {result.pages} pages ({result.seconds:.1f} s)")
 
 
 class _PageRenderer:

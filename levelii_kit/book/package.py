@@ -25,7 +25,9 @@ so it overlaps the execution of the notebooks (:func:`submit_packages`).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ __all__ = [
     "links_for",
     "package_links",
     "submit_packages",
+    "trace_types",
     "write_chapter_package",
     "write_shared",
 ]
@@ -52,6 +55,9 @@ FOLDER = "teaching"
 
 #: The edition's one copy of plotly.js (written by :func:`levelii_kit.book.pages.write_assets`).
 PLOTLY_JS = "plotly.min.js"
+
+#: A deck's figure, as :func:`levelii_kit.book.slides.deck_html` embeds it.
+_FIGURE_JSON = re.compile(r'<script type="application/json" id="[^"]+">(.*?)</script>', re.S)
 
 
 @dataclass(frozen=True)
@@ -248,3 +254,28 @@ def submit_packages(
     for chapter in chapters:
         submit(write_chapter_package, chapter.case_file, edition_dir, casebook_dir)
     return lines
+
+
+def trace_types(edition_dir: Path | str) -> set[str]:
+    """The plotly trace types the decks of an edition's teaching package draw.
+
+    The casebook ships one plotly.js per edition, a bundle of the trace types its figures use
+    (:func:`levelii_kit.book.bundle.plotly_bundle`); the decks use the instructor edition's copy, so the bundle
+    must hold their trace types too.
+
+    Parameters
+    ----------
+    edition_dir : path-like
+        An edition's folder (an edition without a teaching package gives an empty set).
+
+    Returns
+    -------
+    set of str
+        E.g. ``{"bar", "scatter", "waterfall"}``; a trace without a ``type`` counts as ``scatter``.
+    """
+    found: set[str] = set()
+    for deck in sorted((Path(edition_dir) / FOLDER).glob("*/slides.html")):
+        for text in _FIGURE_JSON.findall(deck.read_text(encoding="utf-8")):
+            for trace in json.loads(text).get("data") or []:
+                found.add(str(trace.get("type") or "scatter"))
+    return found

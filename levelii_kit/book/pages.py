@@ -10,8 +10,12 @@ One edition is one folder of plain files that works from ``file://`` with no net
     <name>.html           front matter, from casebook/front_matter/<name>.md
     casebook.css          the one stylesheet (casebook/static/casebook.css)
     print.css             the print stylesheet
-    casebook.js           keyboard controls for the figures' sliders and buttons
-    plotly.min.js         the one copy of plotly.js, from the installed plotly
+    casebook.js           draws figures as they near the viewport; keyboard controls for their sliders and buttons
+    plotly.min.js         the one copy of plotly.js: a partial bundle of the trace types the book draws
+                          (:mod:`levelii_kit.book.bundle`), or the full one of the installed plotly
+    search.js             the search box of every page (:mod:`levelii_kit.book.search`)
+    search-index.js       the edition's search index, a script (works from file://); minisearch.js beside it
+    downloads/<slug>/     each chapter's notebook (without outputs) and case file, to download
 
 Site pages use an autoescaping Jinja environment over ``casebook/templates/site``, so text from case files
 is always shown as text.
@@ -26,10 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import yaml
 from markupsafe import Markup
 
+from .._protocol import STUDENT_REMOVED_TAGS
 from ..casefile import Source
-from .render import site_environment
+from .render import chapter_download_paths, site_environment
+from .search import add_heading_ids
 from .toc import EDITION_INFO, Book, ChapterEntry, GlossaryEntry, default_casebook_dir, slugify
 
 __all__ = [
@@ -38,6 +46,7 @@ __all__ = [
     "collect_bibliography",
     "render_site_pages",
     "write_assets",
+    "write_downloads",
     "write_landing",
 ]
 
@@ -143,11 +152,13 @@ def chapters_using(glossary: Sequence[GlossaryEntry], chapters: Sequence[Chapter
     return out
 
 
-def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None) -> None:
-    """Write the shared files of an edition: ``casebook.css``, ``print.css``, ``casebook.js``, ``plotly.min.js``.
+def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None, plotly_js: str | None = None) -> None:
+    """Write the shared files of an edition: the stylesheets, ``casebook.js``, ``search.js``, ``plotly.min.js``.
 
-    ``plotly.min.js`` comes from the installed plotly (``plotly.offline.get_plotlyjs()``), so
-    the casebook needs no CDN; there is exactly one copy per edition.
+    ``plotly.min.js`` is ``plotly_js`` (the build passes the partial bundle of
+    :func:`levelii_kit.book.bundle.plotly_bundle`), else the installed plotly's full bundle
+    (``plotly.offline.get_plotlyjs()``), so the casebook needs no CDN; there is
+    exactly one copy per edition.
 
     Parameters
     ----------
@@ -155,18 +166,28 @@ def write_assets(edition_dir: Path | str, casebook_dir: Path | str | None = None
         The edition folder (created if needed).
     casebook_dir : path-like, optional
         Where ``static/`` is; defaults to :func:`default_casebook_dir`.
+    plotly_js : str, optional
+        The plotly.js to ship.
     """
-    from plotly.offline import get_plotlyjs
+    if plotly_js is None:
+        from plotly.offline import get_plotlyjs
 
+        plotly_js = get_plotlyjs()
     edition_dir = Path(edition_dir)
     root = Path(casebook_dir) if casebook_dir is not None else default_casebook_dir()
     edition_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("casebook.css", "print.css", "casebook.js"):
+    for name in ("casebook.css", "print.css", "casebook.js", "search.js"):
         shutil.copyfile(root / "static" / name, edition_dir / name)
-    (edition_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    (edition_dir / "plotly.min.js").write_text(plotly_js, encoding="utf-8")
 
 
-def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir: Path | str, book: Book) -> Path:
+def render_site_pages(
+    ordered: Sequence[ChapterEntry],
+    edition: str,
+    edition_dir: Path | str,
+    book: Book,
+    plotly_js: str | None = None,
+) -> Path:
     """Write an edition's shared assets, ``index.html``, glossary, bibliography and front matter.
 
     Parameters
@@ -177,6 +198,8 @@ def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir
     edition_dir : path-like
         Output folder (created if needed).
     book : Book
+    plotly_js : str, optional
+        The plotly.js to ship (see :func:`write_assets`).
 
     Returns
     -------
@@ -184,13 +207,14 @@ def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir
         The edition's ``index.html``.
     """
     edition_dir = Path(edition_dir)
-    write_assets(edition_dir, book.casebook_dir)
+    write_assets(edition_dir, book.casebook_dir, plotly_js)
     env = site_environment(Path(book.casebook_dir))
     base = {"book": book, "edition": EDITION_INFO[edition], "root": "", "needs_plotly": False}
 
     def page(template: str, filename: str, current: str, title: str, **extra: Any) -> None:
         context = {**base, "current": current, "page_title": title, **extra}
-        (edition_dir / filename).write_text(env.get_template(template).render(context), encoding="utf-8")
+        text = add_heading_ids(env.get_template(template).render(context))  # sections that search can link to
+        (edition_dir / filename).write_text(text, encoding="utf-8")
 
     number = {c.slug: i + 1 for i, c in enumerate(ordered)}
     parts = []
@@ -240,6 +264,66 @@ def render_site_pages(ordered: Sequence[ChapterEntry], edition: str, edition_dir
             body_html=Markup(fm.body_html),
         )
     return edition_dir / "index.html"
+
+
+#: ``teaching`` keys of a case file that only the instructor edition's copy keeps.
+INSTRUCTOR_ONLY_TEACHING_KEYS = ("instructor_notes", "roles", "session")
+
+
+def write_downloads(ordered: Sequence[ChapterEntry], edition: str, edition_dir: Path | str) -> list[Path]:
+    """Copy each chapter's notebook (without outputs) and case file into ``edition_dir/downloads/<slug>/``.
+
+    The notebook is the chapter's source notebook with every output and execution count cleared (the
+    repository keeps them empty; a stray one is not shipped). The student edition's copies leave out what
+    the student edition's pages leave out: cells tagged ``instructor``, ``solution`` or ``remove-student``,
+    and the case file's ``teaching`` keys :data:`INSTRUCTOR_ONLY_TEACHING_KEYS` (that copy is re-written
+    from the parsed YAML, so its comments are gone; a case file without those keys is copied as it is).
+
+    Parameters
+    ----------
+    ordered : sequence of ChapterEntry
+    edition : {"student", "instructor"}
+    edition_dir : path-like
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    edition_dir = Path(edition_dir)
+    written = []
+    for chapter in ordered:
+        paths = chapter_download_paths(chapter.slug)
+        notebook = edition_dir / paths["notebook"]
+        notebook.parent.mkdir(parents=True, exist_ok=True)
+        nb = nbformat.read(chapter.notebook, as_version=4)
+        if edition == "student":
+            nb.cells = [
+                c for c in nb.cells if not set(c.get("metadata", {}).get("tags", []) or []) & STUDENT_REMOVED_TAGS
+            ]
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+        nbformat.validate(nb)
+        nbformat.write(nb, notebook)
+        case_file = edition_dir / paths["case_file"]
+        text = chapter.case_file.read_text(encoding="utf-8")
+        if edition == "student":
+            data = yaml.safe_load(text)
+            teaching = data.get("teaching") if isinstance(data, dict) else None
+            hidden = [k for k in INSTRUCTOR_ONLY_TEACHING_KEYS if isinstance(teaching, dict) and k in teaching]
+            if hidden:
+                for key in hidden:
+                    del teaching[key]
+                text = (
+                    f"# {chapter.slug}/case.yaml, the student edition's copy: teaching.{', teaching.'.join(hidden)} "
+                    "left out (the casebook build wrote it from the case file).\n"
+                    + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+                )
+        case_file.write_text(text, encoding="utf-8")
+        written += [notebook, case_file]
+    return written
 
 
 def write_landing(out_dir: Path | str, editions: Iterable[str], book: Book) -> Path:

@@ -62,19 +62,24 @@ from .._protocol import (
     ALWAYS_REMOVED_TAGS,
     BOXED_TAGS,
     CAPTION_TAG,
+    EXERCISE_MIME,
     INJECTED_PARAMETERS_TAG,
     PLOTLY_MIME,
+    PREDICTION_MIME,
     RECORD_MIME,
     STUDENT_REMOVED_TAGS,
     WIDGET_MIME,
 )
 from . import package
+from .launch import LaunchConfig
+from .search import add_heading_ids
 from .toc import EDITION_INFO, EDITIONS, Book, ChapterEntry, Part
 
 __all__ = [
     "DISPLAY_PRIORITY",
     "CasebookPreprocessor",
     "render_chapter",
+    "chapter_download_paths",
     "render_chapter_page",
     "site_environment",
 ]
@@ -82,6 +87,8 @@ __all__ = [
 #: nbconvert's output priority: the plotly JSON must be listed, or nbconvert drops it.
 DISPLAY_PRIORITY = [
     WIDGET_MIME,
+    EXERCISE_MIME,
+    PREDICTION_MIME,
     PLOTLY_MIME,
     "application/javascript",
     "text/html",
@@ -174,6 +181,7 @@ class CasebookPreprocessor(Preprocessor):
                         o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")
                     ]
                 cell.outputs = self._replace_widgets(cell.outputs)
+                cell.outputs = self._render_forms(cell.outputs, self.edition)
                 caption = original[index + 1] if index + 1 < len(original) else None
                 for output in cell.outputs:
                     data = output.get("data") or {}
@@ -185,6 +193,7 @@ class CasebookPreprocessor(Preprocessor):
                         warnings.append(f"figure {figure_number} has no title; add layout.title")
                         info["title"] = f"figure {figure_number}"
                     del info["has_title"]
+                    info["number"] = figure_number  # the anchor figure-<n> of the page
                     output.setdefault("metadata", {})["casebook"] = info
                 if student and not cell.outputs:
                     continue  # nothing left to show once the code is hidden
@@ -205,6 +214,24 @@ class CasebookPreprocessor(Preprocessor):
                 kept.append(nbformat.v4.new_output("display_data", data={"text/markdown": _WIDGET_NOTE}))
                 noted = True
         return kept
+
+    @staticmethod
+    def _render_forms(outputs: list[Any], edition: str) -> list[Any]:
+        """Exercises and predictions (their JSON outputs) become the HTML forms of :mod:`levelii_kit.book.selfstudy`."""
+        from .selfstudy import exercise_html, prediction_html
+
+        out = []
+        for output in outputs:
+            data = output.get("data") or {}
+            if EXERCISE_MIME in data:
+                html_text = exercise_html(data[EXERCISE_MIME], edition)
+            elif PREDICTION_MIME in data:
+                html_text = prediction_html(data[PREDICTION_MIME], edition)
+            else:
+                out.append(output)
+                continue
+            out.append(nbformat.v4.new_output("display_data", data={"text/html": html_text}))
+        return out
 
     @staticmethod
     def _figure_info(spec, output, cell, caption, student) -> dict[str, Any]:
@@ -285,6 +312,8 @@ def render_chapter(
     exporter: HTMLExporter | None = None,
     env: jinja2.Environment | None = None,
     copy_notebook: bool = True,
+    downloads: bool = False,
+    launch: LaunchConfig | None = None,
 ) -> tuple[str, list[str]]:
     """Render one executed chapter notebook as a page of ``edition``.
 
@@ -305,6 +334,11 @@ def render_chapter(
         False lets the preprocessor work on ``nb`` itself: :func:`render_chapter_page` reads each
         notebook fresh from disk, and a deep copy of a notebook's many small nodes costs more
         than reading it.
+    downloads : bool, default False
+        Link the chapter's notebook and case file (:func:`levelii_kit.book.pages.chapter_downloads`, which
+        the build writes into ``downloads/<slug>/``).
+    launch : LaunchConfig, optional
+        With a hub and a repository, a "Launch" link (nbgitpuller) to the chapter on the hub.
 
     Returns
     -------
@@ -333,6 +367,8 @@ def render_chapter(
         "prev": prev,
         "next": next,
         "needs_h1": not _has_h1(nb),
+        "downloads": chapter_download_paths(chapter.slug) if downloads else None,
+        "launch_url": launch.url(chapter.slug) if launch is not None else None,
         "package": package.links_for(chapter) if edition == "instructor" else None,  # the teaching package's box
     }
     resources = {
@@ -348,7 +384,22 @@ def render_chapter(
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return _drop_needless_tab_stops(body), list(pre.get("casebook_warnings", []))
+    return _drop_needless_tab_stops(add_heading_ids(body)), list(pre.get("casebook_warnings", []))
+
+
+def chapter_download_paths(slug: str) -> dict[str, str]:
+    """Where a chapter's notebook and case file are in an edition folder (relative paths).
+
+    Parameters
+    ----------
+    slug : str
+
+    Returns
+    -------
+    dict
+        ``{"notebook": "downloads/<slug>/<slug>.ipynb", "case_file": "downloads/<slug>/case.yaml"}``
+    """
+    return {"notebook": f"downloads/{slug}/{slug}.ipynb", "case_file": f"downloads/{slug}/case.yaml"}
 
 
 #: An opening ``<div>`` that nbconvert made focusable: what comes before ``tabindex="0"`` is group 1.
@@ -393,6 +444,7 @@ def render_chapter_page(
     edition: str,
     edition_dir: Path | str,
     book: Book,
+    launch: LaunchConfig | None = None,
 ) -> list[str]:
     """Render chapter ``ordered[index]`` of one edition into ``edition_dir/<slug>.html``.
 
@@ -411,6 +463,8 @@ def render_chapter_page(
     edition_dir : path-like
         Output folder (created if needed).
     book : Book
+    launch : LaunchConfig, optional
+        Launch links to a JupyterHub (see :mod:`levelii_kit.book.launch`).
 
     Returns
     -------
@@ -432,6 +486,8 @@ def render_chapter_page(
         exporter=exporter,
         env=env,
         copy_notebook=False,
+        downloads=True,
+        launch=launch,
     )
     edition_dir = Path(edition_dir)
     edition_dir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,9 @@ buttons. The slides, in order:
 3. the actor map (:func:`~levelii_kit.plots.actor_map_figure`);
 4. the baseline: support per constituency with each side's chance of ratifying
    (:func:`~levelii_kit.plots.support_figure`), then the win-sets and the ZOPA
-   (:func:`~levelii_kit.plots.winset_figure`);
+   (:func:`~levelii_kit.plots.winset_figure`); then the case's prediction prompts (``teaching.predictions``), one
+   slide each: the question first, the model's answer (:func:`levelii_kit.predictions.reveal_all`, the same words
+   as the casebook and ``levelii class``) appearing on the next key press (a reveal.js fragment);
 5. one slide per helping move: what happened (sourced), its category, who paid and what, its effect on the chance
    of agreement alone, last in and its Shapley share (:meth:`levelii_kit.ledger.Ledger.effects`), and a
    before/after picture (:func:`move_effect_figure`) whose buttons switch between no help, the move alone, the
@@ -60,6 +62,7 @@ from ..chapter import Chapter, setup
 from ..errors import LeveliiError
 from ..interventions import CATEGORIES
 from ..plots.panel import panel_data, panel_layout, panel_summary, panel_traces
+from ..predictions import reveal_all
 from ..scenario import ScenarioBatch
 from ..solver import solve
 from ..winset import win_set, zopa
@@ -613,6 +616,30 @@ def deck_slides(case_or_chapter: Case | Chapter | str) -> Deck:
         ) + (f"ZOPA: {_intervals(zone.intervals_of(0))}",)
         slides.append(
             Slide("figure", f"Baseline \u00b7 {winsets.title}", numbers, figure=winsets, notes=(winsets.summary,))
+        )
+
+    # predict, then reveal
+    revealed = reveal_all(case)
+    issue = scenario.issues[0]
+    how = {
+        "yes_no": "Answer yes or no.",
+        "probability": "Give a chance between 0% and 100%.",
+        "point": f"Give a point on the scale from {issue.low:g} ({issue.low_label or 'low end'}) "
+        f"to {issue.high:g} ({issue.high_label or 'high end'}).",
+    }
+    for k, p in enumerate(case.predictions, 1):
+        slides.append(
+            Slide(
+                "predict",
+                _numbered("Predict, then reveal", k, len(case.predictions)),
+                (" ".join(p.prompt.split()),),
+                notes=(
+                    "Collect the class's predictions first (a show of hands, or levelii class on their phones); "
+                    "the next key press reveals the model's answer.",
+                    revealed[p.id].text,
+                ),
+                info={"how": how[p.answer], "reveal": revealed[p.id].text, "explain": " ".join(p.explain.split())},
+            )
         )
 
     # 5. one slide per helping move
