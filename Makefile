@@ -62,7 +62,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab cases/
 
 bench: $(STAMP) js-deps browser-tools
-	$(PY) benchmarks/run.py --casebook --reader
+	$(PY) benchmarks/run.py --casebook --reader --slides --slides-build
 	$(PY) benchmarks/bench_class.py
 
 clean:

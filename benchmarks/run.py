@@ -102,6 +102,10 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a smoke run")
     parser.add_argument("--casebook", action="store_true", help="also time papermill per chapter and the whole build")
     parser.add_argument("--reader", action="store_true", help="also time page paint, figure drawing and the PDF build")
+    parser.add_argument("--slides", action="store_true", help="also time each chapter's deck and teaching package")
+    parser.add_argument(
+        "--slides-build", action="store_true", help="with --slides: the whole build with and without the package"
+    )
     args = parser.parse_args(argv)
     print(f"levelii_kit benchmarks (median of repeats; numpy {np.__version__}; python {sys.version.split()[0]})")
     print(f"{'benchmark':58s} {'median':>10s} {'baseline':>10s} {'ratio':>8s} {'target':>8s}")
@@ -126,6 +130,10 @@ def main(argv=None):
         import bench_reader
 
         bench_reader.main()
+    if args.slides:
+        import bench_slides
+
+        bench_slides.main(["--slides-build"] if args.slides_build else [])
     return 0
 
 

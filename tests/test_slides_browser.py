@@ -169,3 +169,23 @@ def test_a_move_slide_switches_from_no_help_to_the_move(decks, tab):
     )
     assert page.evaluate(STATE)["visible"] == page.evaluate(BUTTON_VISIBLE, 1)
     assert tab.blocked == [] and tab.errors == []
+
+
+def test_the_speaker_view_opens_offline_with_the_notes(decks, tab):
+    """S opens reveal.js's speaker view (a pop-up written by the notes plugin): the title slide's notes are there."""
+    case = lk.load_case("crowd_outside")
+    page = tab.page
+    open_deck(tab, decks["crowd_outside"])
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    view = popup.value
+    view.wait_for_function("() => document.querySelector('.speaker-controls-notes')", timeout=20_000)
+    view.wait_for_function(
+        "t => document.querySelector('.speaker-controls-notes').innerText.includes(t)",
+        arg=f"Session plan: {case.session.minutes} minutes",
+        timeout=20_000,
+    )
+    notes = " ".join(view.evaluate("document.querySelector('.speaker-controls-notes').innerText").split())
+    assert " ".join(case.teaching["instructor_notes"][0].split())[:60] in notes
+    view.close()
+    assert tab.blocked == [] and tab.errors == []

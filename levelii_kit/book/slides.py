@@ -53,8 +53,8 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from plotly.utils import PlotlyJSONEncoder
 
 from .. import plots
 from ..casefile import Case, load_case
@@ -269,7 +269,8 @@ def _figure(fig: go.Figure, fid: str) -> Figure:
     The figure's top margin shrinks by as much as its height, so every control placed in pixels below the plot
     area (the what-if figure's slider and buttons) stays where the figure put it.
     """
-    spec = json.loads(pio.to_json(fig, validate=False))
+    # plotly's own JSON encoding (numpy arrays to lists), without the deep copy ``pio.to_json`` makes first
+    spec = json.loads(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder))
     layout = spec.setdefault("layout", {})
     title = layout.get("title")
     text = title.get("text", "") if isinstance(title, Mapping) else str(title or "")
