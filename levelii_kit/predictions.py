@@ -4,10 +4,11 @@ A case file lists its prompts in ``teaching.predictions`` (validated by :func:`l
 :class:`Prediction` objects on ``case.predictions``). Each prompt names the setting (the case's default moves plus
 ``moves``, with ``strengths`` overridden) and what the model reveals there:
 
-* ``quantity: side``: the chance that ``side`` ratifies the Level I proposal (model.md 3.5; for no deal, the
+* ``quantity: side``: the chance that ``side`` ratifies the Level I proposal (casebook/front_matter/model.md §3;
+  for no deal, the
   likeliest deal, as :mod:`levelii_kit.exercises` reads it);
 * ``quantity: joint``: the chance of agreement at the Level I outcome, :math:`P_A(d^*) P_B(d^*)`, and 0 when
-  there is no deal (model.md 3.6-3.7);
+  there is no deal (casebook/front_matter/model.md §4-5);
 * ``quantity: outcome``: the outcome's point :math:`d^*` on the (first) issue, or no deal.
 
 The reader answers ``yes_no`` (the model's answer is "yes" when the chance is at least 50%), ``probability`` (a

@@ -1,7 +1,8 @@
 """The live class session's API, in process (the real app, middleware included): valid, invalid and unauthorised.
 
-Model values are derived by hand from the canonical classroom scenario (model.md section 3.12, two_level_basics):
-no vetoes, ZOPA [0.4, 0.6] and the deal at 0.5 with certainty; with B's hawks' veto and A's gloating, no deal.
+Model values are derived by hand from the canonical classroom scenario (casebook/front_matter/model.md §10,
+two_level_basics): the chapter starts with B's hawks' veto on, so the ZOPA is [0.55, 0.6] and the deal at 0.55 with
+certainty; with A's gloating too, no deal.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def test_every_post_is_a_row_and_aggregates_use_the_latest(session):
     assert point["values"] == [0.4, 0.5, 0.6]
     assert point["median"] == pytest.approx(0.5) and point["mean"] == pytest.approx(0.5)
     assert point["histogram"]["counts"] == [0, 0, 0, 0, 1, 1, 1, 0, 0, 0]
-    # the model's values beside them (model.md 3.12): 0.55 with B's hawks' veto; no deal after the gloating
+    # the model's values beside them (casebook/front_matter/model.md §10): 0.55 with B's hawks' veto; no deal after
+    # the gloating
     assert point["model"]["value"] == pytest.approx(0.55)
     assert q["gloat_after_veto"]["model"]["answer"] == "no"
 
@@ -86,7 +88,7 @@ def test_group_outcomes_beside_the_model(session):
         outcome("participant1", "Table 1", True, 0.5, ["mollify_their_hawk"]),
         # the same table (names compared without case or extra spaces), reported later: it replaces the first
         outcome("participant2", "  table   1 ", True, 0.45, [], a=True, b=False),
-        outcome("participant3", "Table 2", False, None, ["their_hawk_veto", "inflame_their_hawk"], a=False, b=False),
+        outcome("participant3", "Table 2", False, None, ["inflame_their_hawk"], a=False, b=False),
     ]
     for body in posts:
         assert client.post("/api/responses", json=body).status_code == 201
@@ -94,11 +96,13 @@ def test_group_outcomes_beside_the_model(session):
     assert out["n_groups"] == 2 and out["deals"] == 1 and out["ratified"] == 0
     assert out["share_ratified"] == 0.0
     assert out["side_share"] == {"A": 0.5, "B": 0.0}
-    # model: no moves -> ZOPA [0.4, 0.6], a certain deal at 0.5; B's hawk veto plus gloating -> no deal, chance 0
+    # the chapter starts with B's hawks' veto on (tolerance 0.7, threat 0.1: they accept from 0.55) and A's side
+    # ratifies up to 0.6, so with no moves the ZOPA is [0.55, 0.6] and the midpoint 0.5 is clipped to a certain
+    # deal at 0.55; gloating raises the hawks' threat and empties the ZOPA: no deal, chance 0
     by = {tuple(m["moves"]): m for m in out["by_moves"]}
-    assert by[()]["model_chance"] == 1.0 and by[()]["model_point"] == pytest.approx(0.5)
-    assert by[("their_hawk_veto", "inflame_their_hawk")]["model_chance"] == 0.0
-    assert by[("their_hawk_veto", "inflame_their_hawk")]["model_agreed"] is False
+    assert by[()]["model_chance"] == 1.0 and by[()]["model_point"] == pytest.approx(0.55)
+    assert by[("inflame_their_hawk",)]["model_chance"] == 0.0
+    assert by[("inflame_their_hawk",)]["model_agreed"] is False
     assert out["model_chance"] == pytest.approx(0.5)
 
 
@@ -106,11 +110,11 @@ def test_model_overlay_is_the_library_s(session):
     client, _ = session
     model = client.get("/api/results", headers=AUTH).json()["model"]
     base = model["baseline"]
-    # A's leader and doves (2 of 3) accept up to 0.6; B's from 0.4; the issue runs over [0, 1]
+    # A's leader and doves (2 of 3) accept up to 0.6; B's hawks veto everything below 0.55; the issue runs over [0, 1]
     assert base["win_sets"]["A"] == [[0.0, pytest.approx(0.6)]]
-    assert base["win_sets"]["B"] == [[pytest.approx(0.4), 1.0]]
-    assert base["zopa"] == [[pytest.approx(0.4), pytest.approx(0.6)]]
-    assert base["point"] == pytest.approx(0.5) and base["chance"] == 1.0
+    assert base["win_sets"]["B"] == [[pytest.approx(0.55), 1.0]]
+    assert base["zopa"] == [[pytest.approx(0.55), pytest.approx(0.6)]]
+    assert base["point"] == pytest.approx(0.55) and base["chance"] == 1.0
     case = lk.load_case(SLUG)
     helped = case.scenario_with([m.id for m in case.moves])
     assert model["helped"]["zopa"] == [list(iv) for iv in lk.zopa(helped).intervals_of(0)]

@@ -145,20 +145,22 @@ def test_student_phone_instructor_live_and_hidden_results(browser, tmp_path):
 
         # a group outcome from the phone reaches the instructor's plot over the win-sets and ZOPA
         phone.fill("#group", "Table 7")
-        phone.fill("#point", "0.55")
-        phone.check("input[name=moves][value=their_hawk_veto]")
+        phone.fill("#point", "0.5")
+        phone.check("input[name=moves][value=mollify_their_hawk]")
         phone.check("input[name=ratified][value=A]")
         phone.check("input[name=ratified][value=B]")
         phone.get_by_role("button", name="Send the outcome").click()
         phone.locator("#outcome-form .status").filter(has_text="Saved at").wait_for(timeout=10_000)
         teacher.locator("#outcome-summary").filter(has_text="1 groups reported").wait_for(timeout=3_000)
         cells = teacher.locator("#by-moves tbody tr").first.locator("td").all_inner_texts()
-        # with B's hawks' veto the model's deal moves to 0.55, with certainty (model.md 3.12)
-        assert cells == ["their_hawk_veto", "1", "1 (100%)", "100%", "0.55"]
+        # B's hawks hold their veto from the start (tolerance 0.7, threat 0.1: from 0.55); mollified (threat 0) they
+        # accept from 0.45, so the ZOPA is [0.45, 0.6] and the midpoint 0.5 is the deal, with certainty
+        # (casebook/front_matter/model.md §10)
+        assert cells == ["mollify_their_hawk", "1", "1 (100%)", "100%", "0.50"]
         points = teacher.evaluate(
             "document.getElementById('outcome-plot').data.filter(t => t.name === 'ratified by both sides')[0].x"
         )
-        assert points == [0.55]
+        assert points == [0.5]
 
         problems = axe(phone, "students' page") + axe(teacher, "instructor's page")
         assert not problems, problems

@@ -1,6 +1,6 @@
 """Prediction prompts: the case-file schema (``teaching.predictions``), :func:`reveal` and :func:`compare`.
 
-The model values are derived by hand from the canonical classroom scenario of model.md section 3.12
+The model values are derived by hand from the canonical classroom scenario of casebook/front_matter/model.md §10
 (``two_level_basics``): one issue, crisp acceptance, linear loss, Nash bargaining with alpha = 1/2, so the
 outcome is the midpoint 0.5 clipped into the ZOPA.
 """
@@ -22,9 +22,17 @@ BASICS = Path(lk.cases_dir()) / "two_level_basics" / "case.yaml"
 
 
 def _case_with(tmp_path, predictions, mutate=None):
-    """two_level_basics with its predictions replaced (and optionally other edits), saved under tmp_path."""
+    """two_level_basics with its predictions replaced, saved under tmp_path.
+
+    The chapter starts with B's hawks already holding their veto (a default move); here the veto is off at the
+    start, so that the baseline is the canonical scenario itself and the hand derivations below hold. ``mutate``
+    may make further edits (or put the veto back).
+    """
     data = yaml.safe_load(BASICS.read_text())
     data["teaching"]["predictions"] = predictions
+    for mv in data["interventions"]:
+        if mv["id"] == "their_hawk_veto":
+            mv["default"] = False
     if mutate:
         mutate(data)
     folder = tmp_path / "two_level_basics"
@@ -107,7 +115,8 @@ def test_a_default_move_is_not_listed_again(tmp_path):
     prompt = [{"id": "p", "prompt": "Where?", "quantity": "outcome", "answer": "point", "moves": ["their_hawk_veto"]}]
     with pytest.raises(CaseError, match=r"moves\[0\]: 'their_hawk_veto' is a default move, already on"):
         lk.load_case(_case_with(tmp_path, prompt, default_veto))
-    # without listing it, the default move is on: B's hawk veto moves the deal to 0.55 (model.md 3.12)
+    # without listing it, the default move is on: B's hawk veto moves the deal to 0.55
+    # (casebook/front_matter/model.md §10)
     prompt[0]["moves"] = []
     case = lk.load_case(_case_with(tmp_path, prompt, default_veto))
     assert pr.reveal(case, "p").value == pytest.approx(0.55, abs=1e-9)

@@ -1,6 +1,6 @@
 """The live class session (``levelii class SLUG``): the room's predictions and role-play outcomes beside the model.
 
-A small ASGI app (FastAPI on uvicorn) over SQLite on the instructor's machine (DESIGN.md, "Layers"): students
+A small ASGI app (FastAPI on uvicorn) over SQLite on the instructor's machine: students
 answer the chapter's prediction prompts (``teaching.predictions``) and record their group's outcome on a
 phone-sized page; the instructor sees live aggregates drawn over the model's win-sets and ZOPA, reveals or hides
 each question, exports CSV and clears the session. It binds 127.0.0.1 unless told otherwise.

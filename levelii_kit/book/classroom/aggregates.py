@@ -2,7 +2,8 @@
 
 The model's side comes from the library only: :func:`levelii_kit.solve` for the outcome and the chances,
 :func:`levelii_kit.win_set` and :func:`levelii_kit.zopa` for the sets drawn under the groups' deals (Putnam 1988;
-model.md 3.6), and :func:`levelii_kit.predictions.reveal_all` for the prediction prompts. The move sets the groups
+casebook/front_matter/model.md §4), and :func:`levelii_kit.predictions.reveal_all` for the prediction prompts. The
+move sets the groups
 report are solved as one batch, and each result is kept, so a refresh every second costs one database read.
 
 Aggregates use each participant's latest answer to each question. A group's outcome is its latest report: among
