@@ -15,7 +15,7 @@ buttons. The slides, in order:
    (:func:`~levelii_kit.plots.winset_figure`); then the case's prediction prompts (``teaching.predictions``), one
    slide each: the question first, the model's answer (:func:`levelii_kit.predictions.reveal_all`, the same words
    as the casebook and ``levelii class``) appearing on the next key press (a reveal.js fragment);
-5. one slide per helping move: what happened (sourced), its category, who paid and what, its effect on the chance
+5. one slide per helping move: what happened (sourced), its category, who paid and how much, its effect on the chance
    of agreement alone, last in and its Shapley share (:meth:`levelii_kit.ledger.Ledger.effects`), and a
    before/after picture (:func:`move_effect_figure`) whose buttons switch between no help, the move alone, the
    other moves and all of them;
@@ -36,7 +36,8 @@ theme and notes plugin, copied from ``casebook/node_modules/reveal.js`` (the npm
 ``casebook/package.json``; ``make`` installs it with ``npm ci --prefix casebook``), plotly.js from the installed
 Python plotly, and the deck's stylesheet and script. Nothing is loaded from a network: the deck works from
 ``file://``. A folder rather than one self-contained file because plotly.js alone weighs 4.6 MB: the casebook's
-seven decks share one copy of the assets and the edition's ``plotly.min.js``.
+seven decks share one copy of the assets and the instructor edition's ``plotly.min.js`` (a partial bundle that
+also holds the decks' trace types: :func:`levelii_kit.book.package.trace_types`).
 """
 
 from __future__ import annotations
@@ -242,8 +243,12 @@ def _side_labels(case: Case) -> dict[str, str]:
 
 
 def _actor_label(case: Case, actor: str) -> str:
-    """A move's payer in words: a side's label, else the actor's name made readable."""
-    return _side_labels(case).get(actor) or actor.replace("_", " ")
+    """A move's payer in words: a side's label, else the actor's name made readable ('bonn' -> 'Bonn')."""
+    label = _side_labels(case).get(actor)
+    if label:
+        return label
+    words = actor.replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def _outcome(case: Case, result, i: int = 0) -> str:
