@@ -154,3 +154,14 @@ def test_the_casebook_deck_works_offline(book, tab):
         "() => [...document.querySelectorAll('.deck-plot')].every(p => p.querySelector('.main-svg'))", timeout=20_000
     )
     assert tab.blocked == [] and tab.errors == []
+
+
+def test_the_search_index_leaves_the_package_box_out(book):
+    """The box is navigation (links to the package): a search for a role's title must not land on the chapter."""
+    from levelii_kit.book.search import page_sections
+
+    page = (book / "instructor" / "tiny_roles.html").read_text(encoding="utf-8")
+    text = " ".join(s.text for s in page_sections(page, "tiny_roles.html", "Tiny roles"))
+    assert "Teaching package" not in text
+    for role in lk.load_case(TINY_ROLES / "case.yaml").roles:
+        assert role.title not in text
