@@ -30,13 +30,14 @@ $(AXE):
 
 browser-tools: /usr/bin/chromium $(AXE)
 
-# ---- the reader's casebook: JavaScript vendored into the site (casebook/package.json, from the npm registry) ----
-# plotly.js (for a partial bundle built at build time), MiniSearch (offline search) and esbuild. Without npm the
-# build falls back to the full plotly.min.js from the Python package and indexes search in the browser.
+# ---- JavaScript vendored from the npm registry (casebook/package.json + its lockfile; never a CDN) ----
+# plotly.js (for a partial bundle built at build time), MiniSearch (offline search), esbuild, and reveal.js for the
+# slide decks (levelii slides, the instructor edition's teaching package). Without npm the build falls back to the
+# full plotly.min.js from the Python package, indexes search in the browser and leaves the decks out.
 JS_DEPS := casebook/node_modules/.package-lock.json
 $(JS_DEPS): casebook/package.json casebook/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix casebook >/dev/null && touch $@; \
-	else echo "npm not found: the casebook will ship plotly's full bundle and build its search index in the browser"; fi
+	else echo "npm not found: full plotly bundle, search indexed in the browser, no decks (reveal.js)"; fi
 
 js-deps: $(JS_DEPS)
 
@@ -65,7 +66,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab cases/
 
 bench: $(STAMP) js-deps browser-tools
-	$(PY) benchmarks/run.py --casebook --reader
+	$(PY) benchmarks/run.py --casebook --reader --slides --slides-build
 	$(PY) benchmarks/bench_class.py
 
 clean:

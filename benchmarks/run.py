@@ -105,6 +105,10 @@ def main(argv=None):
         "--rebuild", action="store_true", help="only the build cache: full, unchanged and one-case-edited rebuilds"
     )
     parser.add_argument("--reader", action="store_true", help="also time page paint, figure drawing and the PDF build")
+    parser.add_argument("--slides", action="store_true", help="also time each chapter's deck and teaching package")
+    parser.add_argument(
+        "--slides-build", action="store_true", help="with --slides: the whole build with and without the package"
+    )
     args = parser.parse_args(argv)
     if args.rebuild:
         import bench_rebuild
@@ -135,6 +139,10 @@ def main(argv=None):
         import bench_reader
 
         bench_reader.main()
+    if args.slides:
+        import bench_slides
+
+        bench_slides.main(["--slides-build"] if args.slides_build else [])
     return 0
 
 

@@ -5,9 +5,9 @@ notebook; exit 1 with one line per problem, story warnings printed); ``levelii s
 baseline result (support per constituency, ratification per side, win-sets, ZOPA, outcome); ``levelii run SLUG
 -p NAME VALUE`` validates a chapter's parameters before a kernel starts and executes it; ``levelii present SLUG``
 serves it live with Voila; ``levelii build [--only SLUG]`` renders the HTML casebook (with a cache of executed
-chapters); ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii class SLUG`` runs the
-live class session; ``levelii new SLUG`` starts a case; ``levelii strip PATH`` clears notebooks' outputs. User
-errors print one line and exit non-zero, never a traceback.
+chapters); ``levelii handouts SLUG`` prints a case's role-play handouts to PDF; ``levelii slides SLUG`` writes its
+reveal.js debrief deck; ``levelii class SLUG`` runs the live class session; ``levelii new SLUG`` starts a case;
+``levelii strip PATH`` clears notebooks' outputs. User errors print one line and exit non-zero, never a traceback.
 """
 
 from __future__ import annotations
@@ -304,6 +304,26 @@ def cmd_handouts(args) -> int:
 # ------------------------------------------------------------------ end of handouts
 
 
+# ------------------------------------------------------------------ slides
+def cmd_slides(args) -> int:
+    """Write a chapter's reveal.js debrief deck (HTML plus its assets folder)."""
+    from .book.slides import build_deck, check_output, default_output, reveal_dir
+    from .casefile import load_case
+
+    out = check_output(args.output) if args.output else None  # a bad path fails before any work
+    case = load_case(args.slug)
+    reveal_dir()
+    result = build_deck(case, out if out is not None else default_output(case.slug))
+    print(
+        f"{result.path}  ({result.slides} slides, {result.figures} figures; assets in {result.assets}; "
+        f"{result.seconds:.1f} s)"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------ end of slides
+
+
 # ------------------------------------------------------------------------------- levelii class (live session)
 def cmd_class(args) -> int:
     """Serve a chapter's live class session: students' predictions and outcomes, the instructor's aggregates."""
@@ -472,6 +492,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size (default A4)")
     p.set_defaults(func=cmd_handouts)
+    # -------------------------------------------------------------- slides
+    p = sub.add_parser(
+        "slides",
+        help="write a chapter's debrief slides (reveal.js)",
+        description="Write a reveal.js deck for a class debrief of a chapter: title and learning goals, the story "
+        "with its sources, the actor map, the baseline, one slide per helping move with its figure, the ledger, the "
+        "interactive what-if figure, the debrief questions; speaker notes from the instructor notes (press S). "
+        "Writes OUT.html and a folder levelii-deck/ beside it (reveal.js, plotly.js); works offline from file://.",
+    )
+    p.add_argument("slug", help="case slug (see levelii list) or path to a case file")
+    p.add_argument("-o", "--output", help="the deck's HTML file (default build/slides/SLUG/index.html)")
+    p.set_defaults(func=cmd_slides)
 
     # ---------------------------------------------------------------------------- levelii class (live session)
     p = sub.add_parser(

@@ -44,6 +44,11 @@ def cached(lines):
     return sorted(m.group(1) for m in map(CACHED.match, lines) if m)
 
 
+def packaged(lines):
+    """The chapters whose teaching package this build made (not taken from the cache)."""
+    return sorted(m.group(1) for m in map(re.compile(r"^teaching package (\w+): deck").match, lines) if m)
+
+
 def digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -113,11 +118,17 @@ def test_rebuild_reuses_the_cache_and_reruns_exactly_the_edited_chapter(cases, t
     assert ran(second) == [] and cached(second) == ["tiny_basics", "tiny_treaty"]
     assert any("(0 page(s) rendered, 4 from the cache;" in line for line in second), second
     again = digest(out / "student") | {f"i/{k}": v for k, v in digest(out / "instructor").items()}
-    assert again == pages  # the same casebook, byte for byte
+    assert again == pages  # the same casebook, byte for byte (the teaching packages' decks included)
+    assert packaged(first) == ["tiny_basics", "tiny_treaty"] and packaged(second) == []
+    assert [f"teaching package {s}: from the cache" for s in ("tiny_basics", "tiny_treaty")] == [
+        line for line in second if line.startswith("teaching package")
+    ]
 
     edit(cases / "tiny_treaty" / "case.yaml", "an ampersand", "an ampersand (edited)")
     third = build(cases, out)
     assert ran(third) == ["tiny_treaty"] and cached(third) == ["tiny_basics"]
+    assert packaged(third) == ["tiny_treaty"]  # the edited chapter's deck is made again, the other's reused
+    assert "an ampersand (edited)" in (out / "instructor" / "teaching" / "tiny_treaty" / "slides.html").read_text()
 
     fourth = build(cases, out, parameters={"tiny_basics": {"hawk_strength": 0.8}})
     assert ran(fourth) == ["tiny_basics"] and cached(fourth) == ["tiny_treaty"]

@@ -24,6 +24,7 @@ Every failure a user can cause (a broken case file, a cell that raises, a missin
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import os
 import shutil
 import tempfile
@@ -34,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
-from . import pages, render, toc
-from .cache import BuildCache, execution_key, page_key, tree_digest
+from . import package, pages, render, toc
+from .cache import BuildCache, execution_key, package_key, page_key, tree_digest
 from .execute import DEFAULT_TIMEOUT, execute_chapters
 from .launch import LaunchConfig, load_launch_config
 
@@ -152,6 +153,8 @@ def build_casebook(
             previous = {slug for slug, notebook in others.items() if notebook.parent == out / "executed"}
             fresh: list[tuple[str, str, str]] = []  # (slug, edition, page key) of the pages rendered now
             templates = tree_digest(Path(book.casebook_dir) / "templates") if store else ""
+            # the instructor edition's teaching package (decks, role briefs, handouts), while the notebooks run
+            packages = _submit_packages(renderer, chapters, tmp, editions, store, say)
 
             def render_pages(slug: str, notebook: Path) -> None:  # while the other chapters still run
                 nonlocal pages_cached
@@ -194,12 +197,18 @@ def build_casebook(
                 keys=keys,
             )
             t0 = time.perf_counter()
-            for (slug, edition, key), lines in zip(fresh, renderer.job_results()):
+            results = renderer.job_results()
+            for (slug, key), lines in zip(packages, results):  # the packages were submitted first
+                for line in lines:
+                    say(line)
+                if store is not None:
+                    store.store_tree(slug, key, tmp / "instructor" / package.FOLDER / slug, lines)
+            for (slug, edition, key), lines in zip(fresh, results):
                 for line in lines:
                     say(line)
                 if store is not None:
                     store.store_page(slug, key, edition, tmp / edition / f"{slug}.html", lines)
-        plotly_js = _plotly_js(tmp / "executed", book, say)
+        plotly_js = _plotly_js(tmp / "executed", book, say, package.trace_types(tmp / "instructor"))
         for edition in editions:
             pages.render_site_pages(chapters, edition, tmp / edition, book, plotly_js=plotly_js)
             _reader_files(chapters, edition, tmp / edition, book.for_edition(edition), say)
@@ -220,11 +229,48 @@ def build_casebook(
     return out / first / "index.html"
 
 
-def _plotly_js(executed: Path, book: toc.Book, say: Callable[[str], Any]) -> str:
-    """The plotly.js every edition ships: a bundle of the trace types the executed chapters draw."""
+def _submit_packages(
+    renderer: _PageRenderer,
+    chapters: list[toc.ChapterEntry],
+    tmp: Path,
+    editions: tuple[str, ...],
+    store: BuildCache | None,
+    say: Callable[[str], Any],
+) -> list[tuple[str, str]]:
+    """Each chapter's teaching package into the instructor edition: from the cache when its inputs are unchanged,
+    else handed to the worker pool; the ``(slug, cache key)`` of those handed over, in submission order."""
+    if "instructor" not in editions:
+        return []
+    from . import slides
+
+    edition_dir = tmp / "instructor"
+    for line in package.write_shared(edition_dir):
+        say(line)
+    inputs = [tree_digest(Path(slides.__file__).parent / "templates")]
+    try:
+        inputs.append(hashlib.sha256((slides.reveal_dir().parent / "package.json").read_bytes()).hexdigest())
+    except (slides.DeckError, OSError):
+        inputs.append("no reveal.js")
+    submitted = []
+    for chapter in chapters:
+        key = ""
+        if store is not None:
+            key = package_key(chapter.folder, *inputs, *package.links_for(chapter).missing)
+            lines = store.fetch_tree(chapter.slug, key, edition_dir / package.FOLDER / chapter.slug)
+            if lines is not None:
+                say(f"teaching package {chapter.slug}: from the cache")
+                continue
+        renderer.submit(package.write_chapter_package, chapter.case_file, edition_dir)
+        submitted.append((chapter.slug, key))
+    return submitted
+
+
+def _plotly_js(executed: Path, book: toc.Book, say: Callable[[str], Any], extra: Iterable[str] = ()) -> str:
+    """The plotly.js every edition ships: a bundle of the trace types the executed chapters (and ``extra``: the
+    instructor edition's decks) draw."""
     from .bundle import plotly_bundle, trace_types
 
-    bundle = plotly_bundle(trace_types(sorted(executed.glob("*.ipynb"))), book.casebook_dir)
+    bundle = plotly_bundle(trace_types(sorted(executed.glob("*.ipynb"))) | set(extra), book.casebook_dir)
     say(bundle.note)
     return bundle.text
 

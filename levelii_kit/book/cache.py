@@ -9,7 +9,10 @@ A chapter is executed again only when something it depends on changed (:func:`ex
   plotly, papermill, ipykernel, ...).
 
 A chapter page is rendered again only when its executed notebook, its edition, its neighbours, its number, the
-book's title, parts and front matter, the templates or the kit's source changed (:func:`page_key`).
+book's title, parts and front matter, the templates or the kit's source changed (:func:`page_key`). A chapter's
+teaching package (instructor edition) is made again only when its case folder, the kit, the environment, the
+package's templates, the vendored reveal.js or what can be printed changed (:func:`package_key`); it is kept as a
+folder, ``<root>/<slug>/<key>.package``.
 
 Why not jupyter-cache (the cache behind Jupyter Book)? Its key is fixed: an md5 of the notebook's code cells and
 kernelspec (``create_hashed_notebook``), so a change to the case file, the kit or the installed packages would
@@ -36,7 +39,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_VERSION", "KEEP", "BuildCache", "environment_fingerprint", "kit_fingerprint", "tree_digest"]
+__all__ = [
+    "CACHE_VERSION",
+    "KEEP",
+    "BuildCache",
+    "environment_fingerprint",
+    "kit_fingerprint",
+    "package_key",
+    "tree_digest",
+]
 
 #: Part of every key: bump it when the way chapters are executed or pages rendered changes incompatibly.
 CACHE_VERSION = "levelii-cache-1"
@@ -158,6 +169,25 @@ def page_key(execution: str, edition: str, context: Mapping[str, Any], templates
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def package_key(folder: Path | str, *inputs: str) -> str:
+    """The key of a chapter's teaching package (deck, role briefs, handouts PDF).
+
+    Parameters
+    ----------
+    folder : path-like
+        The case folder.
+    *inputs : str
+        Everything else the package depends on besides the kit and the environment: digests of its templates
+        and of the vendored reveal.js, and why parts of it are left out (e.g. no Chromium).
+
+    Returns
+    -------
+    str
+    """
+    parts = [CACHE_VERSION, "package", tree_digest(folder), kit_fingerprint(), environment_fingerprint(), *inputs]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 class BuildCache:
     """A folder of executed chapter notebooks and rendered chapter pages, keyed by their inputs' hashes.
 
@@ -264,6 +294,75 @@ class BuildCache:
         path = self._page(slug, key, edition)
         self._store(Path(page), path, {"slug": slug, "kind": "page", "edition": edition, "warnings": list(warnings)})
         self._prune(slug, f".{edition}.html")
+
+    # --------------------------------------------------------------------------------- folders
+    def _tree(self, slug: str, key: str) -> Path:
+        return self.root / slug / f"{key}.package"
+
+    def fetch_tree(self, slug: str, key: str, dest: Path | str) -> list[str] | None:
+        """Copy a cached folder (a chapter's teaching package) to ``dest``; its log lines, or None if not cached.
+
+        Parameters
+        ----------
+        slug, key : str
+        dest : path-like
+
+        Returns
+        -------
+        list of str or None
+        """
+        path = self._tree(slug, key)
+        info = path.with_suffix(".json")
+        if not path.is_dir() or not info.is_file():
+            return None
+        try:
+            lines = list(json.loads(info.read_text(encoding="utf-8")).get("lines", []))
+            shutil.copytree(path, dest, dirs_exist_ok=True)
+            os.utime(info)  # most recently used
+        except (OSError, ValueError):
+            return None
+        return lines
+
+    def store_tree(self, slug: str, key: str, folder: Path | str, lines: Iterable[str] = ()) -> None:
+        """Keep a folder (a chapter's teaching package) and the log lines that made it.
+
+        Parameters
+        ----------
+        slug, key : str
+        folder : path-like
+        lines : iterable of str
+        """
+        path = self._tree(slug, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path.parent))
+        try:
+            shutil.copytree(folder, tmp, dirs_exist_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._store_info(path.with_suffix(".json"), {"slug": slug, "kind": "package", "lines": list(lines)})
+        entries = sorted(
+            (p for p in (self.root / slug).glob("*.package") if p.is_dir()),
+            key=lambda p: p.with_suffix(".json").stat().st_mtime if p.with_suffix(".json").exists() else 0,
+            reverse=True,
+        )
+        for old in entries[self.keep :]:
+            shutil.rmtree(old, ignore_errors=True)
+            old.with_suffix(".json").unlink(missing_ok=True)
+
+    @staticmethod
+    def _store_info(path: Path, info: dict[str, Any]) -> None:
+        info = {**info, "stored": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(info).encode())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     # --------------------------------------------------------------------------------- files
     @staticmethod

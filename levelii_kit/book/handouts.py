@@ -42,6 +42,7 @@ __all__ = [
     "default_output",
     "handouts_html",
     "plan_groups",
+    "role_entries",
 ]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "handouts"
@@ -151,12 +152,24 @@ def _chunks(items, size):
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _context(case: Case, sizes: tuple[int, ...]) -> dict:
+def role_entries(case: Case) -> list[dict]:
+    """Each role of a case with what its brief prints beside the text: side, place at or behind the table, sources.
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    list of dict
+        One per role, in the case file's order: ``role`` (the :class:`~levelii_kit.casefile.Role`), ``side_label``,
+        ``place`` (``at the table``, ``behind the table`` or a third party), ``speaks_for`` (the constituency's
+        label), ``sources`` (the :class:`~levelii_kit.casefile.Source` objects, printed by id on a brief) and
+        ``reservation`` (``(issue, value)`` pairs).
+    """
     scenario = case.scenario
     side_labels = {s.name: s.label or s.name for s in scenario.sides}
     sources = {s.id: s for s in case.sources}
-    session = case.session
-    group_size = session.group_size if session else len(case.roles)
     roles = []
     for role in case.roles:
         if role.third_party:
@@ -178,6 +191,16 @@ def _context(case: Case, sizes: tuple[int, ...]) -> dict:
                 "reservation": list(zip(scenario.issues, role.reservation)) if role.reservation else [],
             }
         )
+    return roles
+
+
+def _context(case: Case, sizes: tuple[int, ...]) -> dict:
+    scenario = case.scenario
+    side_labels = {s.name: s.label or s.name for s in scenario.sides}
+    sources = {s.id: s for s in case.sources}
+    session = case.session
+    group_size = session.group_size if session else len(case.roles)
+    roles = role_entries(case)
     used = {}
     for role in case.roles:
         for sid in role.sources:

@@ -70,6 +70,7 @@ from .._protocol import (
     STUDENT_REMOVED_TAGS,
     WIDGET_MIME,
 )
+from . import package
 from .launch import LaunchConfig
 from .search import add_heading_ids
 from .toc import EDITION_INFO, EDITIONS, Book, ChapterEntry, Part
@@ -369,6 +370,7 @@ def render_chapter(
         "needs_h1": not _has_h1(nb),
         "downloads": chapter_download_paths(chapter.slug) if downloads else None,
         "launch_url": launch.url(chapter.slug) if launch is not None else None,
+        "package": package.links_for(chapter) if edition == "instructor" else None,  # the teaching package's box
     }
     resources = {
         "metadata": {"name": chapter.title, "path": str(chapter.folder)},
