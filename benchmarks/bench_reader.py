@@ -74,7 +74,7 @@ def main(loads: int = 3) -> int:
         book = load_book()
         chapters = order_chapters(discover_chapters(ROOT / "cases"), book)
         t0 = time.perf_counter()
-        pages = [print_edition(chapters, e, out / e, book).pages for e in ("student", "instructor")]
+        pages = [print_edition(chapters, e, out / e, book.for_edition(e)).pages for e in ("student", "instructor")]
         pdf_time = time.perf_counter() - t0
 
         edition = out / "student"

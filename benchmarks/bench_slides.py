@@ -74,15 +74,15 @@ def whole_build(repeats: int = 2) -> None:
     """Print the casebook build's wall time with and without the teaching package (alternating runs)."""
     from levelii_kit.book import build, package, render
 
-    real = (package.submit_packages, package.trace_types, render.package.links_for)
+    real = (build._submit_packages, package.trace_types, render.package.links_for)
 
     def without():
-        package.submit_packages = lambda *a, **k: []
+        build._submit_packages = lambda *a, **k: []
         package.trace_types = lambda *a, **k: set()
         render.package.links_for = lambda *a, **k: None
 
     def restore():
-        package.submit_packages, package.trace_types, render.package.links_for = real
+        build._submit_packages, package.trace_types, render.package.links_for = real
 
     times = {"without the package": [], "with the package": []}
     with tempfile.TemporaryDirectory(prefix="levelii-bench-build-") as tmp:
@@ -92,7 +92,9 @@ def whole_build(repeats: int = 2) -> None:
                     without()
                 try:
                     start = time.perf_counter()
-                    build.build_casebook(out=Path(tmp) / "casebook", cases_dir=ROOT / "cases", progress=None, jobs=2)
+                    build.build_casebook(
+                        out=Path(tmp) / "casebook", cases_dir=ROOT / "cases", progress=None, jobs=2, cache=False
+                    )
                     times[label].append(time.perf_counter() - start)
                 finally:
                     restore()
