@@ -156,7 +156,10 @@ def test_student_phone_instructor_live_and_hidden_results(browser, tmp_path):
         # B's hawks hold their veto from the start (tolerance 0.7, threat 0.1: from 0.55); mollified (threat 0) they
         # accept from 0.45, so the ZOPA is [0.45, 0.6] and the midpoint 0.5 is the deal, with certainty
         # (casebook/front_matter/model.md §10)
-        assert cells == ["mollify_their_hawk", "1", "1 (100%)", "100%", "0.50"]
+        # ... and the moves are named by their labels in the case file, not their ids
+        assert cells == ["Mollify B's hawks", "1", "1 (100%)", "100%", "0.50"]
+        ticks = teacher.locator("#outcome-plot .ytick text").all_text_contents()
+        assert "Side A: win-set, no help" in ticks and not any("_" in t for t in ticks), ticks
         points = teacher.evaluate(
             "document.getElementById('outcome-plot').data.filter(t => t.name === 'ratified by both sides')[0].x"
         )

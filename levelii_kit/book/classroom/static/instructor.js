@@ -89,6 +89,10 @@
     }
   }
 
+  // Labels, not identifiers: a side by its label up to any bracket ("Soviet side"), a move by its label.
+  const sideName = (s) => (s.label || s.name).split(" (")[0];
+  const moveNames = (ids) => ids.map((id) => (chapter.moves.find((m) => m.id === id) || { label: id }).label).join("; ") || "none";
+
   function bands(setting, label, y0) {
     const traces = [];
     const rows = [];
@@ -97,7 +101,7 @@
     sides.forEach((s, k) => {
       const intervals = (setting.win_sets || {})[s.name] || [];
       const y = y0 + k;
-      rows.push([y, `${s.name} win-set, ${label}`]);
+      rows.push([y, `${sideName(s)}: win-set, ${label}`]);
       const xs = []; const ys = [];
       intervals.forEach(([a, b]) => { xs.push(a, b, null); ys.push(y, y, null); });
       traces.push({ type: "scatter", mode: "lines", x: xs, y: ys, line: { width: 12, color: colors[k % 2] },
@@ -126,16 +130,16 @@
       type: "scatter", mode: "markers", x: list.map((g) => g.point), y: list.map((g, i) => jitter(i + (ok ? 0 : 2))),
       marker: { size: 12, symbol: ok ? "circle" : "x", color: ok ? "#1a7f37" : "#b3261e" },
       name: ok ? "ratified by both sides" : "not ratified by both",
-      text: list.map((g) => `${esc(g.group)}: ${g.point.toFixed(2)}; moves: ${esc(g.moves.join(", ") || "none")}`),
+      text: list.map((g) => `${esc(g.group)}: ${g.point.toFixed(2)}; moves: ${esc(moveNames(g.moves))}`),
       hovertemplate: "%{text}<extra></extra>",
     });
     const issue = chapter.issue;
     draw(document.getElementById("outcome-plot"), [
       ...base.traces, ...helped.traces, groupTrace(deals.filter((g) => g.both), true), groupTrace(deals.filter((g) => !g.both), false),
     ], {
-      height: 170 + 40 * rows.length, margin: { l: 190, r: 20, t: 10, b: 120 }, showlegend: true,
-      legend: { orientation: "h", x: 0, y: -0.32, yanchor: "top" },
-      xaxis: { range: [issue.low, issue.high], title: { text: `${esc(issue.label || issue.name)} (${esc(issue.low_label || issue.low)} … ${esc(issue.high_label || issue.high)})` } },
+      height: 170 + 40 * rows.length, margin: { l: 215, r: 20, t: 10, b: 175 }, showlegend: true,
+      legend: { orientation: "h", x: 0, y: -0.5, yanchor: "top" },
+      xaxis: { range: [issue.low, issue.high], title: { text: `${esc(issue.label || issue.name)}<br>${esc(issue.low)} = ${esc(issue.low_label || "")}<br>${esc(issue.high)} = ${esc(issue.high_label || "")}` } },
       yaxis: { tickvals: rows.map((r) => r[0]), ticktext: rows.map((r) => esc(r[1])), range: [-0.7, yGroups + 0.7], fixedrange: true },
     });
     const summary = out.n_groups
@@ -145,7 +149,7 @@
     document.getElementById("outcome-summary").textContent = summary;
     const body = document.querySelector("#by-moves tbody");
     body.replaceChildren(...out.by_moves.map((m) => el("tr", {},
-      el("td", { text: m.moves.join(", ") || "none" }), el("td", { text: m.groups }),
+      el("td", { text: moveNames(m.moves) }), el("td", { text: m.groups }),
       el("td", { text: `${m.ratified} (${pct(m.share_ratified)})` }), el("td", { text: pct(m.model_chance) }),
       el("td", { text: m.model_agreed ? num(m.model_point) : "no deal" }))));
     setPressed(document.getElementById("reveal-outcomes"), out.revealed);
