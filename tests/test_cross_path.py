@@ -326,3 +326,19 @@ def test_mixed_batch_equals_single_solves(s, u):
             np.testing.assert_allclose(r.expected[k], alone.expected[0], atol=1e-9)
             np.testing.assert_allclose(r.point[k], alone.point[0], atol=1e-9)
             assert r.reason[k] == alone.reason[0]
+
+
+def test_a_batch_mixing_noisy_and_noise_free_scenarios_solves_each_as_if_alone():
+    """A batch is only a way to solve many scenarios at once: the fast evaluation's branch for a constituency that is
+    noisy in some rows and noise-free in others must give each row what it gets alone (the design's batch-first
+    rule). The canonical scenario with soft quotas (0.03), noise-free in two rows and noisy (0.1) in the other, where
+    the noise changes the chance of agreement."""
+    crisp = lk.canonical_scenario(softness=0.03)
+    noisy = lk.canonical_scenario(noise=0.1, softness=0.03)
+    mixed = lk.solve(lk.ScenarioBatch.from_scenarios([crisp, noisy, crisp]))
+    alone_crisp, alone_noisy = lk.solve(crisp), lk.solve(noisy)
+    assert abs(alone_crisp.chance[0] - alone_noisy.chance[0]) > 1e-3  # the rows differ
+    for row, alone in enumerate((alone_crisp, alone_noisy, alone_crisp)):
+        np.testing.assert_allclose(mixed.point[row], alone.point[0], atol=1e-9)
+        np.testing.assert_allclose(mixed.chance[row], alone.chance[0], atol=1e-9)
+        np.testing.assert_allclose(mixed.side_probability[row], alone.side_probability[0], atol=1e-9)

@@ -107,3 +107,15 @@ def test_power_index_anchors(weights, quota, banzhaf, shapley):
     assert got["shapley_shubik"] == shapley
     floats = lk.power_indices(weights, quota)
     np.testing.assert_allclose(floats["banzhaf"], [float(v) for v in banzhaf], atol=1e-15)
+
+
+@pytest.mark.parametrize(("payer", "point"), [("A", 0.45), ("B", 0.55)])
+def test_a_forced_term_cost_moves_the_nash_point_towards_the_leader_who_pays(payer, point):
+    """Canonical scenario, alpha = 0.5, gamma = 1, both leaders' slopes 1 (casebook/front_matter/model.md §10):
+    the symmetric Nash point equalises the leaders' surpluses. A forced term costing A's leader c = 0.1 gives
+    R - c - x = R - (1 - x), so x = (1 - c) / 2 = 0.45; charged to B's leader instead, x = (1 + c) / 2 = 0.55.
+    (The test review's "term costs charged to the other side's leader" would swap the two.)"""
+    term = lk.Term("price", costs={payer: 0.1}, state="forced")
+    result = lk.solve(replace(lk.canonical_scenario(), terms=(term,)))
+    assert result.chance[0] == pytest.approx(1.0)
+    assert result.point[0, 0] == pytest.approx(point, abs=1e-6)

@@ -394,3 +394,66 @@ def test_term_mappings_are_frozen_floats():
     with pytest.raises(TypeError):
         t.values["h"] = 3.0
     assert dict(lk.Term("u").values) == {} and dict(lk.Term("u").costs) == {}
+
+
+# ----------------------------------------------------------------------------- what a reader sees of the tables
+def test_the_model_tables_show_readers_labels_and_plain_headers():
+    """The tables index by identifier for code and show labels and plain headers to readers (the casebook's
+    "labels, not identifiers"; casebook/front_matter/model.md §10 for the canonical scenario's labels)."""
+    from levelii_kit.power import side_power
+
+    s = lk.canonical_scenario()
+    r = lk.solve(s)
+    sup = r.support_table()
+    assert sup.loc["A_hawk", "side"] == "A"  # code reads identifiers ...
+    shown = sup.display()  # ... readers read words
+    assert shown.index.name == "Constituency"
+    assert list(shown.index) == ["A's leader", "A's hawk", "A's dove", "B's leader", "B's hawk", "B's dove"]
+    assert list(shown["Side"]) == ["Side A"] * 3 + ["Side B"] * 3
+    assert "Support for the proposal" in shown.columns
+    sides = r.sides_table().display()
+    assert sides.index.name == "Side" and list(sides.index) == ["Side A", "Side B"]
+    assert {"Weighted support", "Quota", "Leader's surplus", "Leader's expected value"} <= set(sides.columns)
+    summary = r.summary().display()
+    assert "Expected value for Side A's leader" in summary.columns
+    assert "Expected value for Side B's leader" in summary.columns
+    assert "Chance that Side A ratifies" in summary.columns
+    effects = lk.helper_ledger(s, [lk.Mollify("A", target="B_hawk", amount=0.1)]).effects("gross")
+    assert effects.index.name == "move" and list(effects.index) == ["Mollify"]
+    effects = effects.display()
+    assert effects.index.name == "Move" and list(effects.columns) == ["Alone", "Last in", "Shapley share"]
+    table = lk.helper_ledger(s, [lk.Mollify("A", target="B_hawk", amount=0.1)]).table()
+    assert list(table.columns) == ["delta_probability", "likelihood", "terms", "gross", "cost", "net"]
+    shown = table.display()
+    assert shown.index.name == "Move" and list(shown.index) == ["Mollify"]
+    assert list(shown.columns) == [
+        "Change in the chance of agreement",
+        "Gain through likelihood",
+        "Gain through terms",
+        "Gross gain",
+        "Cost",
+        "Net gain",
+    ]
+    power = side_power(s, "B").display()
+    assert power.index.name == "Constituency" and list(power.index) == ["B's leader", "B's hawk", "B's dove"]
+    assert list(power.columns) == ["Share of weight", "Banzhaf index", "Shapley-Shubik index", "Veto"]
+
+
+def test_a_batch_carries_the_labels_of_sides_and_terms():
+    """Written labels win; a missing label is the name made readable (the case-file convention)."""
+    from levelii_kit.scenario import label_of
+
+    s = lk.canonical_scenario()
+    term = lk.Term("joint_declaration", label="A joint declaration", values={"B_hawk": 0.05})
+    plain = lk.Term("troop_ceiling", values={"B_hawk": 0.05})
+    b = replace(s, terms=(term, plain)).batch()
+    assert b.side_labels == ("Side A", "Side B")
+    assert b.term_labels == ("A joint declaration", "Troop ceiling")
+    assert label_of(term) == "A joint declaration" and label_of(plain) == "Troop ceiling"
+
+
+def test_shapley_values_reject_a_game_that_is_not_on_every_subset():
+    from levelii_kit.ledger import shapley_values
+
+    with pytest.raises(ValueError, match=r"^values must have 2\*\*m entries$"):
+        shapley_values(np.zeros(3))

@@ -334,3 +334,81 @@ def test_split_zopa_in_a_gap_between_zopa_components():
     narrow = s.with_constituency("a", tolerance=0.2)  # ZOPA [0.1, 0.2] -> 0.15
     assert lk.solve([narrow, s]).point[:, 0].tolist() == [pytest.approx(0.15), pytest.approx(0.3)]
     assert lk.solve([s, narrow]).point[:, 0].tolist() == [pytest.approx(0.3), pytest.approx(0.15)]
+
+
+# ------------------------------------------------------------------ gaps a mutation run showed (tests/MUTATION.md)
+def test_win_sets_at_full_confidence_in_the_crisp_canonical_scenario():
+    """Crisp canonical scenario (casebook/front_matter/model.md §10): A's members accept within 0.6 of 0, -0.15 and
+    0.3, so two of three (the quota 0.5) accept exactly on [0, 0.6]; B mirrors it on [0.4, 1]; the ZOPA is [0.4, 0.6].
+    Inside, ratification is certain, so asking for confidence 1 changes nothing."""
+    s = lk.canonical_scenario()
+    for confidence in (None, 0.5, 1.0):
+        np.testing.assert_allclose(lk.win_set(s, "A", confidence).bounds()[0], [0.0, 0.6], atol=2e-3)
+        np.testing.assert_allclose(lk.win_set(s, "B", confidence).bounds()[0], [0.4, 1.0], atol=2e-3)
+        np.testing.assert_allclose(lk.zopa(s, confidence).bounds()[0], [0.4, 0.6], atol=2e-3)
+        np.testing.assert_allclose(lk.naive_zopa(s, confidence).bounds()[0], [0.4, 0.6], atol=2e-3)
+
+
+def test_a_higher_confidence_asks_more_of_a_noisy_win_set():
+    """W_s(c) = {d : P_s(d) >= c} shrinks as c grows (the model appendix's win-set definition); with noise the
+    probability falls smoothly at the edges, so 0.9 gives a strictly smaller set than 0.5."""
+    s = lk.canonical_scenario(noise=0.05, softness=0.03)
+    for region in (lambda c: lk.win_set(s, "A", c), lambda c: lk.win_set(s, "B", c), lambda c: lk.naive_zopa(s, c)):
+        (lo5, hi5), (lo9, hi9) = region(0.5).bounds()[0], region(0.9).bounds()[0]
+        assert lo5 <= lo9 < hi9 <= hi5 and (hi5 - lo5) - (hi9 - lo9) > 0.01
+
+
+def test_results_keep_their_scenarios_when_taken_apart_and_joined():
+    crisp, noisy = lk.canonical_scenario(), lk.canonical_scenario(noise=0.1, softness=0.03)
+    r = lk.solve(lk.ScenarioBatch.from_scenarios([crisp, noisy]))
+    second = r.take(1)
+    assert second.batch is not None and second.batch.noise.shape[0] == 1
+    np.testing.assert_array_equal(second.batch.noise[0], noisy.batch().noise[0])
+    joined = lk.Result.concatenate([r.take(0), second])
+    np.testing.assert_array_equal(joined.batch.noise, r.batch.noise)
+    np.testing.assert_array_equal(joined.chance, r.chance)
+
+
+def test_reframing_moves_a_constituency_towards_the_right_leader():
+    """Reframe moves the target's ideal by receptivity * shift towards the actor's leader, or, for an actor outside
+    both sides (a mediator), towards the leader of the other side (Sebenius 2012: reframing for the other side's
+    audience). Canonical ideals: A's leader 0, B's leader 1, B's hawk 1.15, A's hawk -0.15; receptivity 1."""
+    s = lk.canonical_scenario()
+    moved = lambda act, target: act.apply(s).constituency(target).ideal[0]  # noqa: E731
+    assert moved(lk.Reframe("B", target="B_hawk", shift=0.1), "B_hawk") == pytest.approx(1.05)  # towards 1
+    assert moved(lk.Reframe("A", target="B_hawk", shift=0.1), "B_hawk") == pytest.approx(1.05)  # towards 0
+    assert moved(lk.Reframe("B", target="B_hawk", shift=0.5), "B_hawk") == pytest.approx(1.0)  # stops at 1
+    assert moved(lk.Reframe("A", target="B_hawk", shift=0.5), "B_hawk") == pytest.approx(0.65)
+    assert moved(lk.Reframe("mediator", target="B_hawk", shift=0.5), "B_hawk") == pytest.approx(0.65)
+    assert moved(lk.Reframe("mediator", target="A_hawk", shift=0.5), "A_hawk") == pytest.approx(0.35)
+    assert moved(lk.Engage("B", target="B_hawk", shift=0.5), "B_hawk") == pytest.approx(1.0)
+    assert moved(lk.Engage("A", target="B_hawk", shift=0.5), "B_hawk") == pytest.approx(0.65)
+
+
+def test_offering_a_term_makes_it_optional_unless_forced():
+    term = lk.Term("assurance", values={"B_hawk": 0.05}, costs={"A": 0.01}, state="unavailable")
+    s = replace(lk.canonical_scenario(), terms=(term,))
+    assert lk.OfferTerm("A", term="assurance").apply(s).term("assurance").state == "optional"
+    assert lk.OfferTerm("A", term="assurance", force=True).apply(s).term("assurance").state == "forced"
+    # with_term: a change to an existing term's current value is no error; an unknown term is one
+    assert s.with_term("assurance", state="unavailable").term("assurance") == term
+    with pytest.raises(KeyError, match="unknown term 'missing'"):
+        s.with_term("missing", state="forced")
+
+
+def test_two_issue_weighted_nash_points_on_ranges_that_differ():
+    """Two leaders, ideals (0, 0) and (1, 2) on [0, 1] x [0, 2], tolerance 1.5, gamma = 1: surplus falls one for one
+    with distance, so the Nash point lies on the segment between the ideals (D = sqrt 5 long), at t from A's ideal
+    with alpha / (1.5 - t) = (1 - alpha) / (1.5 - (D - t)): t = (1 - alpha) 1.5 + alpha (D - 1.5)
+    (casebook/front_matter/model.md §5). alpha = 0.7: t = 0.96525; alpha = 0.3: t = 1.27082. Solved as one batch, to
+    the solver's 2-D refinement (a grid step is 0.01 on x and 0.02 on y; the answer must be much closer)."""
+    a = lk.Side("A", (lk.Constituency("a", ideal=(0.0, 0.0), tolerance=1.5),), leader="a")
+    b = lk.Side("B", (lk.Constituency("b", ideal=(1.0, 2.0), tolerance=1.5),), leader="b")
+    issues = (lk.Issue("x"), lk.Issue("y", low=0.0, high=2.0))
+    rows = [lk.Scenario(issues, (a, b), solution=lk.NashBargaining(alpha)) for alpha in (0.7, 0.3)]
+    r = lk.solve(lk.ScenarioBatch.from_scenarios(rows))
+    d = math.sqrt(5.0)
+    for row, alpha in enumerate((0.7, 0.3)):
+        t = (1 - alpha) * 1.5 + alpha * (d - 1.5)
+        np.testing.assert_allclose(r.point[row], [t / d, 2 * t / d], atol=3e-4)
+        assert r.chance[row] == pytest.approx(1.0)
