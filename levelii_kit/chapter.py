@@ -31,10 +31,11 @@ import numpy as np
 from ._frames import labelled
 from ._protocol import RECORD_MIME, STATIC_BUILD_ENV
 from ._text import escape_markdown as escape
+from ._text import humanize
 from .casefile import Case, load_case
 from .errors import ParameterError
 from .ledger import Ledger, helper_ledger
-from .scenario import ScenarioBatch
+from .scenario import ScenarioBatch, label_of
 from .solver import Result, solve
 
 __all__ = [
@@ -371,10 +372,13 @@ def show_timeline(case: Case):
 def show_moves(case: Case):
     """The moves: category, actor, cost, what happened, sources."""
     lines = ["| move | category | made by | cost | what happened | sources |", "|---|---|---|---|---|---|"]
+    # a side by its label up to any bracket ("Western side"); a third-party actor by its name made readable
+    sides = {side.name: label_of(side).split(" (")[0] for side in case.scenario.sides}
     for m in case.moves:
         default = " (already on in the baseline)" if m.default else ""
+        made_by = sides.get(m.move.actor) or humanize(m.move.actor)
         lines.append(
-            f"| {escape(m.label)}{default} | {escape(m.category)} | {escape(m.move.actor)} | "
+            f"| {escape(m.label)}{default} | {escape(m.category)} | {escape(made_by)} | "
             f"{m.move.cost:.3g} | {escape(m.happened)} | {_cite(case, m.sources)} |"
         )
     return _Markdown("\n".join(lines))

@@ -83,6 +83,14 @@ def test_the_page_is_in_the_instructor_edition_only():
     ]
 
 
+def test_the_reader_sees_empty_lines_where_the_doctest_has_blankline_markers():
+    book = load_book(REPO / "casebook")
+    page = next(p for p in book.front_matter if p.name == "writing-a-chapter")
+    assert "<BLANKLINE>" in (REPO / "casebook" / "front_matter" / "writing-a-chapter.md").read_text(encoding="utf-8")
+    assert "BLANKLINE" not in page.body_html
+    assert "**Debrief questions**\n\n1. TODO" in page.body_html
+
+
 def test_the_readme_links_the_page():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "casebook/front_matter/writing-a-chapter.md" in readme

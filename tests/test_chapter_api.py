@@ -92,6 +92,15 @@ def test_case_text_is_escaped():
         assert fn(case)._repr_markdown_().strip()
 
 
+def test_the_moves_table_names_who_made_each_move_in_words():
+    """A side by its label (up to its bracket), a third-party actor by its name made readable: no identifiers."""
+    german = lk.chapter.show_moves(lk.load_case("german_unification"))._repr_markdown_()
+    assert "| Western side |" in german and "| west |" not in german
+    camp_david = lk.chapter.show_moves(lk.load_case("camp_david_knesset"))._repr_markdown_()
+    assert "| Carter |" in camp_david and "| carter |" not in camp_david
+    assert "| Israel: Begin's" in camp_david and "| israel |" not in camp_david
+
+
 def test_exercise_feedback_explains(case):
     # Both sides' hawks hold a veto: A's win-set ends at 0.45 (A's hawks: -0.15 + 0.6), B's starts at 0.55
     # (B's hawks: 1.15 - 0.7 + 0.1), so the ZOPA is empty and the chance of agreement is 0.

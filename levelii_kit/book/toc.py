@@ -415,6 +415,8 @@ def load_book(casebook_dir: Path | str | None = None) -> Book:
         text = path.read_text(encoding="utf-8")
         heading = re.search(r"(?m)^#\s+(.+?)\s*#*\s*$", text)
         title = heading.group(1) if heading else name
+        # a page may be doctested (Writing a chapter is): doctest's <BLANKLINE> marker is an empty line to a reader
+        text = re.sub(r"(?m)^<BLANKLINE>$", "", text)
         pages.append(FrontMatterPage(name, title, render_markdown(text, math=True), editions))
 
     return Book(
