@@ -23,57 +23,18 @@ import csv
 import io
 import json
 import os
-import queue
-import re
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-SLUG = "two_level_basics"
-
-
-def start_server(db: Path, timeout: float = 60.0):
-    """Start ``levelii class`` on a free port of 127.0.0.1; return (process, students' URL, token)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "levelii_kit.cli", "class", SLUG, "--port", "0", "--db", str(db), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    seen, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline and not (seen and seen[-1].startswith("Press Ctrl+C")):
-        try:
-            seen.append(lines.get(timeout=0.5))
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-    text = "".join(seen)
-    student = re.search(r"^students: (\S+)$", text, re.M)
-    token = re.search(r"^instructor: \S+\?token=(\S+)$", text, re.M)
-    if not (student and token):
-        proc.kill()
-        raise SystemExit(f"levelii class did not start:\n{text}{proc.stderr.read()}")
-    return proc, student.group(1), token.group(1)
-
-
-def stop(proc) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from class_support import start_server, stop  # noqa: E402 - the tests' way to start levelii class, shared
 
 
 def body(run: int, i: int) -> dict:
@@ -129,7 +90,7 @@ def p95(values) -> float:
 
 def crash(db: Path, n: int, kill_after: int):
     """Kill the server mid-stream; return (acknowledged, stored after restart, lost)."""
-    proc, url, _ = start_server(db)
+    proc, url, _, _ = start_server(db)
     acked: set[int] = set()
 
     async def pour():
@@ -153,7 +114,7 @@ def crash(db: Path, n: int, kill_after: int):
         asyncio.run(asyncio.wait_for(pour(), timeout=120))
     finally:
         stop(proc)
-    proc, url, token = start_server(db)
+    proc, url, _, token = start_server(db)
     try:
         r = httpx.get(f"{url}api/export.csv", headers={"Authorization": f"Bearer {token}"}, timeout=30)
         kept = {int(row["id"]) for row in csv.DictReader(io.StringIO(r.text))}
@@ -172,7 +133,7 @@ def main(argv=None) -> int:
         parser.error("keep --n in 1..2000, --repeats in 1..20 and --kill-after below 2 * n")
     with tempfile.TemporaryDirectory(prefix="levelii-bench-class-") as tmp:
         db = Path(tmp) / "bench.sqlite3"
-        proc, url, token = start_server(db)
+        proc, url, _, token = start_server(db)
         auth = {"Authorization": f"Bearer {token}"}
         figures = {"load": [], "baseline": []}
         try:

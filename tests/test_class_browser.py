@@ -6,46 +6,13 @@ not to that server blocked (and recorded). Every wait is bounded.
 
 from __future__ import annotations
 
-import queue
-import re
-import signal
-import subprocess
-import sys
-import threading
 import time
 
 import pytest
+from class_support import start_server, stop
 
-SLUG = "two_level_basics"
 NAME = '<img src=x onerror="window.pwned=1">Ada'
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-
-
-def start_server(db, timeout=60.0):
-    """Start ``levelii class`` on a free port; return (process, students' URL, instructor's URL)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "levelii_kit.cli", "class", SLUG, "--port", "0", "--db", str(db), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    seen, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline and not (seen and seen[-1].startswith("Press Ctrl+C")):
-        try:
-            seen.append(lines.get(timeout=0.5))
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-    text = "".join(seen)
-    student = re.search(r"^students: (\S+)$", text, re.M)
-    instructor = re.search(r"^instructor: (\S+)$", text, re.M)
-    if not (student and instructor):
-        proc.kill()
-        proc.wait(10)
-        pytest.fail(f"levelii class did not start:\n{text}\n{proc.stderr.read()}")
-    return proc, student.group(1), instructor.group(1)
 
 
 def page_in(browser, origin, record, **options):
@@ -83,7 +50,7 @@ def axe(page, label):
 
 @pytest.mark.browser
 def test_student_phone_instructor_live_and_hidden_results(browser, tmp_path):
-    proc, student_url, instructor_url = start_server(tmp_path / "class.sqlite3")
+    proc, student_url, instructor_url, _ = start_server(tmp_path / "class.sqlite3")
     origin = student_url.rstrip("/")
     record = {"blocked": [], "errors": []}
     contexts = []
@@ -174,9 +141,4 @@ def test_student_phone_instructor_live_and_hidden_results(browser, tmp_path):
     finally:
         for ctx in contexts:
             ctx.close()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)

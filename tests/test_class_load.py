@@ -14,66 +14,17 @@ import asyncio
 import csv
 import io
 import os
-import queue
-import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import httpx
 import pytest
+from class_support import start_server, stop
 
-SLUG = "two_level_basics"
 N_LOAD = 300
 N_CRASH = 600
 KILL_AFTER = 150
-
-
-def start_server(db, timeout=60.0):
-    """Start ``levelii class`` on a free port; return (process, students' URL, token)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "levelii_kit.cli", "class", SLUG, "--port", "0", "--db", str(db), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    seen, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        if line.startswith("Press Ctrl+C"):
-            break
-    lines = seen
-    text = "".join(lines)
-    student = re.search(r"^students: (\S+)$", text, re.M)
-    token = re.search(r"^instructor: \S+\?token=(\S+)$", text, re.M)
-    if not (student and token):
-        proc.kill()
-        proc.wait(10)
-        pytest.fail(f"levelii class did not start:\n{text}\n{proc.stderr.read()}")
-    return proc, student.group(1), token.group(1)
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-    for stream in (proc.stdout, proc.stderr):
-        if stream:
-            stream.close()
 
 
 def run_async(make, timeout=120):
@@ -113,7 +64,7 @@ def stored_ids(url, token):
 
 
 def test_300_concurrent_responses_are_all_stored(tmp_path):
-    proc, url, token = start_server(tmp_path / "load.sqlite3")
+    proc, url, _, token = start_server(tmp_path / "load.sqlite3")
     try:
 
         async def burst():
@@ -142,7 +93,7 @@ def test_300_concurrent_responses_are_all_stored(tmp_path):
 
 def test_kill_9_mid_load_loses_nothing_acknowledged(tmp_path):
     db = tmp_path / "crash.sqlite3"
-    proc, url, _ = start_server(db)
+    proc, url, _, _ = start_server(db)
     acked: set[int] = set()
     failed = 0
     try:
@@ -176,7 +127,7 @@ def test_kill_9_mid_load_loses_nothing_acknowledged(tmp_path):
     finally:
         stop(proc)
     assert len(acked) >= KILL_AFTER and failed > 0  # the kill did land mid-load
-    proc, url, token = start_server(db)
+    proc, url, _, token = start_server(db)
     try:
         kept = stored_ids(url, token)
         results = httpx.get(f"{url}api/results", headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
