@@ -236,22 +236,7 @@ def winset_figure(data: Mapping[str, Any]) -> go.Figure:
             hoverinfo="text",
         )
     )
-    shapes = [
-        dict(
-            type="rect",
-            xref="x",
-            yref="paper",
-            x0=a,
-            x1=b,
-            y0=0,
-            y1=1,
-            fillcolor=ZOPA_COLOUR,
-            opacity=0.12,
-            line=dict(width=0),
-            layer="below",
-        )
-        for a, b in zopa
-    ]
+    shapes = _zopa_bands(zopa, opacity=0.12)
     if data["agreed"]:
         fig.add_trace(
             go.Scatter(
@@ -426,22 +411,7 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
             x=x, y=data["p_ab"], mode="lines", name="chance that both ratify", line=dict(color=ZOPA_COLOUR, width=4)
         )
     )
-    shapes = [
-        dict(
-            type="rect",
-            xref="x",
-            yref="paper",
-            x0=lo,
-            x1=hi,
-            y0=0,
-            y1=1,
-            fillcolor=ZOPA_COLOUR,
-            opacity=0.15,
-            line=dict(width=0),
-            layer="below",
-        )
-        for lo, hi in data["regions"]
-    ]
+    shapes = _zopa_bands(data["regions"], opacity=0.15)
     shapes.append(
         dict(type="line", xref="paper", x0=0, x1=1, y0=c, y1=c, line=dict(color=_GREY, width=1.5, dash="dot"))
     )
@@ -486,3 +456,23 @@ def ratification_curve_figure(data: Mapping[str, Any]) -> go.Figure:
     )
     title = f"Chance of ratification along {_esc(_short(issue, 60))}"
     return _style(fig, title, summary, _issue_axis(data), "probability of ratification")
+
+
+def _zopa_bands(intervals, opacity: float) -> list[dict]:
+    """The ZOPA's intervals as full-height shaded bands behind an issue-axis figure (plotly layout shapes)."""
+    return [
+        dict(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=lo,
+            x1=hi,
+            y0=0,
+            y1=1,
+            fillcolor=ZOPA_COLOUR,
+            opacity=opacity,
+            line=dict(width=0),
+            layer="below",
+        )
+        for lo, hi in intervals
+    ]
